@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Release builds of the numeric targets skip overflow/bounds traps in the hot loops: inputs are
+// validated at the API boundary, and kernels index through unsafe buffers anyway.
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "LSTMKit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "LSTMKit", targets: ["Text", "Tensor", "NN", "Models", "Training"]),
+        .executable(name: "lstmkit", targets: ["lstmkit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        // ICU behind an opaque C API: ICU headers are included only in the .c file, because
+        // Foundation on Linux carries its own ICU module and the two clash (docs/ARCHITECTURE.md).
+        .target(
+            name: "CICU",
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+        ),
+        // oneDNN's row-major sgemm; Debian's libdnnl-dev ships no pkg-config file.
+        .systemLibrary(name: "CDNNL"),
+        .target(name: "Text", dependencies: ["CICU"]),
+        .target(name: "Tensor", dependencies: ["CDNNL"], swiftSettings: numericSettings),
+        .target(name: "NN", dependencies: ["Tensor"], swiftSettings: numericSettings),
+        .target(name: "Models", dependencies: ["NN", "Text"], swiftSettings: numericSettings),
+        .target(name: "Training", dependencies: ["Models"]),
+        .executableTarget(
+            name: "lstmkit",
+            dependencies: [
+                "CICU", "CDNNL", "Text", "Tensor", "NN", "Models", "Training",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+        .testTarget(name: "TextTests", dependencies: ["Text", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"], resources: []),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,1 @@
+// The Models target: language model, cloze model, translator, decoding.

@@ -1,0 +1,1 @@
+// The NN target: layers with hand-written backward passes, optimizers.

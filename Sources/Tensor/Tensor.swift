@@ -1,0 +1,1 @@
+// The Tensor target: Float32 tensors, oneDNN GEMM, kernels, RNG, safetensors.

@@ -1,0 +1,1 @@
+// The Text target: tokenizer, vocabulary and corpus readers. Filled by the foundation issue.

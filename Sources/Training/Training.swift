@@ -1,0 +1,1 @@
+// The Training target: trainers, checkpoints, metrics, progress and plots.

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+
+/// The `lstmkit` command. Subcommands live one per file; this type only registers them and maps
+/// errors to what users see: usage mistakes exit 2 with ArgumentParser's message, every other
+/// error is one line on standard error and exit 1.
+@main
+struct LSTMKitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lstmkit",
+        abstract: "Sequence modelling of text with LSTMs: tokenize, train, predict, translate.",
+        version: "0.1.0",
+        subcommands: [
+            VersionCommand.self,
+        ]
+    )
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(reporting: error)
+        }
+    }
+
+    /// Maps an error to its message and exit status and leaves the process.
+    static func exit(reporting error: Error) -> Never {
+        let code = exitCode(for: error)
+        if error is ExitCode {
+            Foundation.exit(code.rawValue)
+        }
+        if code == .success {
+            // --help, --version: ArgumentParser's CleanExit.
+            print(fullMessage(for: error))
+            Foundation.exit(0)
+        }
+        if code == .validationFailure {
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
+        }
+        let message = String(describing: error).replacingOccurrences(of: "\n", with: " ")
+        FileHandle.standardError.write(Data("lstmkit: error: \(message)\n".utf8))
+        Foundation.exit(1)
+    }
+}
