@@ -11,7 +11,7 @@ let package = Package(
     name: "LSTMKit",
     platforms: [.macOS(.v13)],
     products: [
-        .library(name: "LSTMKit", targets: ["Text", "Tensor", "NN", "Models", "Training"]),
+        .library(name: "LSTMKit", targets: ["Support", "Text", "Tensor", "NN", "Models", "Training"]),
         .executable(name: "lstmkit", targets: ["lstmkit"]),
     ],
     dependencies: [
@@ -26,8 +26,10 @@ let package = Package(
         ),
         // oneDNN's row-major sgemm; Debian's libdnnl-dev ships no pkg-config file.
         .systemLibrary(name: "CDNNL"),
-        .target(name: "Text", dependencies: ["CICU"]),
-        .target(name: "Tensor", dependencies: ["CDNNL"], swiftSettings: numericSettings),
+        // Small shared utilities with no dependency: atomic file writes, errno text.
+        .target(name: "Support"),
+        .target(name: "Text", dependencies: ["CICU", "Support"]),
+        .target(name: "Tensor", dependencies: ["CDNNL", "Support"], swiftSettings: numericSettings),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .target(name: "Models", dependencies: ["NN", "Text"], swiftSettings: numericSettings),
         .target(name: "Training", dependencies: ["Models"]),
@@ -39,6 +41,7 @@ let package = Package(
             ]
         ),
         .target(name: "TestSupport", dependencies: ["Tensor"], path: "Tests/TestSupport"),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "TextTests", dependencies: ["Text", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"], resources: []),

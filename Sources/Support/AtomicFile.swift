@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a file could not be written; the description is one sentence naming the file.
+public struct FileWriteError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var cause: String
+    public init(path: String, cause: String) {
+        self.path = path
+        self.cause = cause
+    }
+    public var description: String { "cannot write \(path): \(cause)" }
+}
+
+/// Writes files so that a reader (or a crash) sees either the old content or the new, never a
+/// mix: the bytes go to a temporary file beside the target, are flushed with `fsync`, and the
+/// temporary file is renamed over the target; then the folder itself is synced so the rename
+/// survives a power loss.
+public enum AtomicFile {
+    /// Writes `bytes` to `path` atomically.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        try write(to: path) { fd in
+            try bytes.withUnsafeBytes { try writeAll(fd, $0, path: path) }
+        }
+    }
+
+    /// Writes a UTF-8 string to `path` atomically.
+    public static func write(_ text: String, to path: String) throws {
+        try write(Array(text.utf8), to: path)
+    }
+
+    /// Creates a temporary file beside `path`, lets `body` fill it through the descriptor (use
+    /// `writeAll`), then syncs and renames it over `path`. On any error the temporary file is
+    /// removed and `path` is untouched.
+    public static func write(to path: String, _ body: (Int32) throws -> Void) throws {
+        let folder = parentFolder(of: path)
+        var template = Array("\(folder)/.\(baseName(of: path)).tmp-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw FileWriteError(path: path, cause: errnoText()) }
+        let temporary = String(cString: template)
+        var renamed = false
+        defer {
+            if !renamed { unlink(temporary) }
+        }
+        do {
+            try body(fd)
+            guard fsync(fd) == 0 else { throw FileWriteError(path: path, cause: errnoText()) }
+            // mkstemp creates 0600; published files get the usual 0644 (less the umask).
+            let mask = umask(0)
+            umask(mask)
+            fchmod(fd, 0o644 & ~mask)
+        } catch {
+            close(fd)
+            throw error
+        }
+        guard close(fd) == 0 else { throw FileWriteError(path: path, cause: errnoText()) }
+        guard rename(temporary, path) == 0 else { throw FileWriteError(path: path, cause: errnoText()) }
+        renamed = true
+        let dirFD = open(folder, O_RDONLY)
+        if dirFD >= 0 {
+            fsync(dirFD)
+            close(dirFD)
+        }
+    }
+
+    /// Writes every byte of `buffer` to `fd`, retrying short writes and EINTR.
+    public static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws {
+        var offset = 0
+        while offset < buffer.count {
+            let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileWriteError(path: path, cause: errnoText())
+            }
+            offset += n
+        }
+    }
+
+    static func parentFolder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let folder = String(path[..<slash])
+        return folder.isEmpty ? "/" : folder
+    }
+
+    static func baseName(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+}
+
+/// The C library's message for the current `errno`, e.g. "No space left on device".
+public func errnoText() -> String {
+    String(cString: strerror(errno))
+}

@@ -1,0 +1,44 @@
+import Foundation
+import XCTest
+@testable import Support
+
+final class AtomicFileTests: XCTestCase {
+    private func temporaryFolder() throws -> String {
+        let path = NSTemporaryDirectory() + "lstmkit-atomic-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    func testWritesAndReplacesWithoutLeavingTemporaries() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/out.txt"
+        try AtomicFile.write("first\n", to: path)
+        try AtomicFile.write("second\n", to: path)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "second\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["out.txt"])
+    }
+
+    func testFailureInBodyKeepsOldContent() throws {
+        struct Boom: Error {}
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/keep.txt"
+        try AtomicFile.write("old", to: path)
+        XCTAssertThrowsError(try AtomicFile.write(to: path) { fd in
+            try AtomicFile.writeAll(fd, UnsafeRawBufferPointer(start: nil, count: 0), path: path)
+            throw Boom()
+        })
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "old")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["keep.txt"])
+    }
+
+    func testMissingFolderIsOneLineErrorNamingThePath() throws {
+        let path = "/nonexistent-lstmkit-folder/x.txt"
+        XCTAssertThrowsError(try AtomicFile.write("x", to: path)) { error in
+            let text = String(describing: error)
+            XCTAssertTrue(text.hasPrefix("cannot write \(path): "), text)
+            XCTAssertFalse(text.contains("\n"))
+        }
+    }
+}
