@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["CDNNL", "Support"], swiftSettings: numericSettings),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .target(name: "Models", dependencies: ["NN", "Text"], swiftSettings: numericSettings),
-        .target(name: "Training", dependencies: ["Models"]),
+        .target(name: "Training", dependencies: ["Models", "Support"]),
         .executableTarget(
             name: "lstmkit",
             dependencies: [
