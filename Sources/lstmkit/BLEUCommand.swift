@@ -17,7 +17,7 @@ struct BLEUCommand: ParsableCommand {
     var hyp: String
 
     @Option(name: .long, help: ArgumentHelp("References, line-aligned with the hypotheses; repeat for several reference streams.", valueName: "file"))
-    var ref: [String] = []
+    var ref: [String]
 
     @Flag(name: .long, help: "Also print chrF2 (character 6-grams, beta 2).")
     var chrf = false
@@ -29,7 +29,6 @@ struct BLEUCommand: ParsableCommand {
     var width = 2
 
     func validate() throws {
-        if ref.isEmpty { throw ValidationError("Give at least one --ref FILE.") }
         if !(0...17).contains(width) { throw ValidationError("--width must be between 0 and 17.") }
         if ref.filter({ $0 == SegmentFile.standardInput }).count + (hyp == SegmentFile.standardInput ? 1 : 0) > 1 {
             throw ValidationError("Standard input ('-') can feed only one of --hyp and --ref.")
