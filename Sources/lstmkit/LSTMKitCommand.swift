@@ -12,6 +12,8 @@ struct LSTMKitCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             VersionCommand.self,
+            TokenizeCommand.self,
+            VocabCommand.self,
         ]
     )
 
