@@ -34,6 +34,20 @@ public final class BufferedOutput {
         if buffer.count >= limit { try flush() }
     }
 
+    /// Writes `tokens` separated by single spaces, and a line end.
+    public func writeLine(joining tokens: [String]) throws {
+        // Appending to a local array avoids an exclusivity check per append on the property.
+        var local: [UInt8] = []
+        swap(&local, &buffer)
+        for (i, token) in tokens.enumerated() {
+            if i > 0 { local.append(0x20) }
+            local.append(contentsOf: token.utf8)
+        }
+        local.append(0x0A)
+        swap(&local, &buffer)
+        if buffer.count >= limit { try flush() }
+    }
+
     public func flush() throws {
         guard !buffer.isEmpty else { return }
         try buffer.withUnsafeBytes { try AtomicFile.writeAll(fd, $0, path: name) }

@@ -11,13 +11,17 @@ enum CharacterClass {
     static let symbol: UInt8 = 4
     static let ignorable: UInt8 = 5
 
-    private static let ascii: [UInt8] = (0..<128).map { c -> UInt8 in
+    /// Class of an ASCII code point (a switch, not a table: a static table costs a lazy-init
+    /// check on every access).
+    @inline(__always)
+    static func asciiClass(_ c: UInt32) -> UInt8 {
         switch c {
+        case 0x41...0x5A, 0x61...0x7A: return other
         case 9...13, 32: return whiteSpace
-        case 0..<32, 127: return ignorable
         case 48...57: return digit
         case 36, 43, 60, 61, 62, 94, 96, 124, 126: return symbol // $ + < = > ^ ` | ~
         case 33...47, 58...64, 91...96, 123...126: return punctuation
+        case 0..<32, 127: return ignorable
         default: return other
         }
     }
@@ -25,13 +29,13 @@ enum CharacterClass {
     /// The class of one code point.
     @inline(__always)
     static func of(_ scalar: UInt32) -> UInt8 {
-        scalar < 128 ? ascii[Int(scalar)] : UInt8(truncatingIfNeeded: cicu_char_class(Int32(bitPattern: scalar)))
+        scalar < 128 ? asciiClass(scalar) : UInt8(truncatingIfNeeded: cicu_char_class(Int32(bitPattern: scalar)))
     }
 
     /// White_Space of one UTF-16 unit; every White_Space character is in the BMP.
     @inline(__always)
     static func isWhiteSpace(_ unit: UInt16) -> Bool {
-        if unit < 128 { return ascii[Int(unit)] == whiteSpace }
+        if unit < 128 { return unit == 32 || (unit >= 9 && unit <= 13) }
         if unit & 0xF800 == 0xD800 { return false }
         return cicu_char_class(Int32(unit)) == Int32(whiteSpace)
     }

@@ -150,21 +150,35 @@ public final class Tokenizer {
 
     /// Cuts protected tokens out first, then runs ICU over the stretches between them.
     private func splitWithICU(_ text: UnsafePointer<UInt16>, _ length: Int, _ emitter: inout Emitter) throws {
+        let firstUnits = protectedFirstUnits
         var stretchStart = 0
-        if !protectedFirstUnits.isEmpty {
-            var i = 0
-            while i < length {
-                if protectedFirstUnits.contains(text[i]), let matched = protectedMatch(text, i, length) {
-                    try segment(text, stretchStart, i, &emitter)
-                    try emitter.emit(text, i, i + matched, .special)
-                    i += matched
-                    stretchStart = i
-                } else {
-                    i += 1
-                }
-            }
+        if let onlyFirst = firstUnits.first, firstUnits.count == 1 {
+            // The usual case: every protected token starts with "<".
+            stretchStart = try cutProtected(text, length, &emitter) { $0 == onlyFirst }
+        } else if !firstUnits.isEmpty {
+            stretchStart = try cutProtected(text, length, &emitter) { firstUnits.contains($0) }
         }
         try segment(text, stretchStart, length, &emitter)
+    }
+
+    /// Emits the protected tokens and the ICU segments before each; returns where the last
+    /// stretch (still to segment) starts.
+    @inline(__always)
+    private func cutProtected(_ text: UnsafePointer<UInt16>, _ length: Int, _ emitter: inout Emitter,
+                              isFirstUnit: (UInt16) -> Bool) throws -> Int {
+        var stretchStart = 0
+        var i = 0
+        while i < length {
+            if isFirstUnit(text[i]), let matched = protectedMatch(text, i, length) {
+                try segment(text, stretchStart, i, &emitter)
+                try emitter.emit(text, i, i + matched, .special)
+                i += matched
+                stretchStart = i
+            } else {
+                i += 1
+            }
+        }
+        return stretchStart
     }
 
     private func protectedMatch(_ text: UnsafePointer<UInt16>, _ at: Int, _ length: Int) -> Int? {

@@ -18,7 +18,7 @@ public struct VocabularyBuilder: Sendable {
         tokenCount += 1
     }
 
-    public mutating func add<S: Sequence>(contentsOf tokens: S) where S.Element == String {
+    public mutating func add(contentsOf tokens: [String]) {
         for token in tokens { add(token) }
     }
 

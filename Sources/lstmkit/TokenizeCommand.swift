@@ -17,13 +17,7 @@ struct TokenizeCommand: ParsableCommand {
 
     func run() throws {
         let output = BufferedOutput()
-        try tokenizer.text(paths: files).forEachLine { tokens in
-            for (i, token) in tokens.enumerated() {
-                if i > 0 { try output.write(byte: 0x20) }
-                try output.write(token)
-            }
-            try output.write(byte: 0x0A)
-        }
+        try tokenizer.text(paths: files).forEachLine { try output.writeLine(joining: $0) }
         try output.flush()
     }
 }
