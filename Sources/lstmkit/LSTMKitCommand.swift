@@ -14,6 +14,7 @@ struct LSTMKitCommand: ParsableCommand {
             VersionCommand.self,
             TokenizeCommand.self,
             VocabCommand.self,
+            CorpusCommand.self,
             BenchCommand.self,
         ]
     )
