@@ -74,7 +74,7 @@ public struct TokenizerOptions: Codable, Equatable, Sendable {
 
     /// Whether elision is split for this locale.
     public var effectiveSplitsElision: Bool {
-        splitsElision ?? Elision.prefixes(forLanguage: language).isEmpty == false
+        splitsElision ?? !Elision.prefixes(forLanguage: language).isEmpty
     }
 
     private enum CodingKeys: String, CodingKey {
