@@ -19,6 +19,9 @@ public final class Tokenizer {
     private let protected: [[UInt16]]
     private let protectedFirstUnits: [UInt16]
     private let elisionPrefixes: Set<String>
+    /// Segment plain Latin text without ICU where that gives ICU's answer (see `LatinWords`);
+    /// tests turn it off to compare the two.
+    var usesFastPath = true
 
     public init(options: TokenizerOptions = TokenizerOptions()) throws {
         self.options = options
@@ -76,6 +79,7 @@ public final class Tokenizer {
         let length = ascii ? source.count : normalized.count
         try withoutActuallyEscaping(body) { body in
             var emitter = Emitter(options: options, ascii: ascii, body: body)
+            emitter.fastPath = usesFastPath
             switch options.split {
             case .whitespace:
                 try splitAtWhiteSpace(text, length, &emitter)
@@ -197,9 +201,19 @@ public final class Tokenizer {
         }
     }
 
-    /// ICU word segmentation of text[start..<end].
+    /// Word segmentation of text[start..<end]: ICU's, or the same computed directly for ASCII.
     private func segment(_ text: UnsafePointer<UInt16>, _ start: Int, _ end: Int, _ emitter: inout Emitter) throws {
         guard end > start else { return }
+        if emitter.fastPath && LatinWords.canSegment(text, start, end) {
+            try LatinWords.segment(text, start, end) { from, to, kind in
+                if kind == .word && !elisionPrefixes.isEmpty {
+                    try emitSplittingElision(text, from, to, &emitter)
+                } else {
+                    try emitter.emit(text, from, to, kind)
+                }
+            }
+            return
+        }
         var error: Int32 = 0
         let base = text + start
         cicu_break_set_text(words, base, Int32(end - start), &error)
@@ -254,6 +268,8 @@ private struct Emitter {
     let keepsPunctuation: Bool
     let numberReplacement: String?
     let ascii: Bool
+    /// Segment plain Latin text without ICU.
+    var fastPath = false
     let body: (String, TokenClass) throws -> Void
 
     init(options: TokenizerOptions, ascii: Bool, body: @escaping (String, TokenClass) throws -> Void) {
