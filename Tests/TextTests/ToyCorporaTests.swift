@@ -75,3 +75,18 @@ final class ToyCorporaTests: XCTestCase {
         XCTAssertEqual(try shipped("toy-en-fr/test.fr"), translation.test.map(\.french))
     }
 }
+
+final class ShippedVocabularyTests: XCTestCase {
+    /// vocab/toy-en.tsv is what `vocab build corpora/toy-en/train.txt --eos` makes.
+    func testShippedVocabularyMatchesARebuild() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        var builder = VocabularyBuilder()
+        try TokenizedText(paths: [root + "/corpora/toy-en/train.txt"]).forEachLine { tokens in
+            builder.add(contentsOf: tokens)
+            builder.add(Vocabulary.endToken)
+        }
+        let shipped = try Vocabulary(contentsOf: root + "/vocab/toy-en.tsv")
+        XCTAssertEqual(try builder.build(), shipped)
+    }
+}
