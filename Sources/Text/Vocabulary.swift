@@ -26,7 +26,7 @@ public struct Vocabulary: Equatable, Sendable {
     private var ids: [String: Int]
 
     /// Builds a vocabulary from tokens in id order. The fixed specials must come first, and no
-    /// token may appear twice.
+    /// token may appear twice. Counts default to 0 (missing ones too).
     public init(tokens: [String], counts: [Int]? = nil, name: String = "vocabulary") throws {
         guard !tokens.isEmpty else { throw VocabularyError.empty(path: name) }
         var ids: [String: Int] = [:]
@@ -48,7 +48,8 @@ public struct Vocabulary: Equatable, Sendable {
                 path: name, line: tokens.count + 1, expected: Self.fixedSpecials[tokens.count], found: nil)
         }
         self.tokens = tokens
-        self.counts = counts ?? Array(repeating: 0, count: tokens.count)
+        let given = counts ?? []
+        self.counts = (0..<tokens.count).map { $0 < given.count ? given[$0] : 0 }
         self.ids = ids
         var specials = Self.fixedSpecials.count
         while specials < tokens.count && Self.isSpecialSpelling(tokens[specials]) { specials += 1 }
@@ -73,8 +74,8 @@ public struct Vocabulary: Equatable, Sendable {
     }
 
     /// The ids of `tokens`, unknown ones mapped to `unknownID`.
-    public func ids<S: Sequence>(for tokens: S) -> [Int] where S.Element == String {
-        tokens.map { id(for: $0) }
+    public func ids(for tokens: [String]) -> [Int] {
+        tokens.map { ids[$0] ?? Self.unknownID }
     }
 
     /// The token of `id`, or nil when the id is out of range.
