@@ -26,6 +26,12 @@ public final class RunningText {
         }
         if !paragraph.isEmpty { paragraph.append(0x20) }
         paragraph.append(contentsOf: line)
+        // A paragraph with no sentence end at all is handed out whole past the line limit,
+        // which keeps it within ICU's 32-bit lengths.
+        if paragraph.count >= LineReader.maximumLineLength {
+            try finish(body)
+            return
+        }
         guard paragraph.count >= nextSplit else { return }
         pending.removeAll(keepingCapacity: true)
         try paragraph.withUnsafeBufferPointer { bytes in
