@@ -10,9 +10,17 @@ bootstrap:
 build: bootstrap
 	$(SWIFT) build -c release --product lstmkit
 
-# The main job on the shipped corpus.
+# The main job on the shipped corpus: for now, tokenize corpora/toy-en and build its vocabulary.
+DEMO_DIR = runs/demo
 demo: build
-	$(LSTMKIT) version
+	@$(LSTMKIT) version
+	@echo "--- three sentences of corpora/toy-en/train.txt, tokenized:"
+	@head -n 3 corpora/toy-en/train.txt | $(LSTMKIT) tokenize
+	@mkdir -p $(DEMO_DIR)
+	@echo "--- vocabulary of corpora/toy-en/train.txt (<eos> at each line end):"
+	@$(LSTMKIT) vocab build corpora/toy-en/train.txt --eos -o $(DEMO_DIR)/vocab.tsv
+	@echo "--- that vocabulary on corpora/toy-en/valid.txt:"
+	@$(LSTMKIT) vocab stats --vocab $(DEMO_DIR)/vocab.tsv corpora/toy-en/valid.txt --eos --top 5
 
 # Unit tests build in debug: keep them single-threaded (oneDNN/OpenMP) and small.
 test: bootstrap

@@ -47,7 +47,8 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"], resources: []),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        // Depends on the executable so that `swift test` always builds the binary it runs.
+        .testTarget(name: "CLITests", dependencies: ["lstmkit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

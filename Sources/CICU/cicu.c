@@ -1,6 +1,7 @@
 #include "cicu.h"
 
 #include <unicode/ubrk.h>
+#include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 #include <unicode/uversion.h>
@@ -70,6 +71,22 @@ int32_t cicu_is_normalized(int32_t mode, const cicu_char *src, int32_t length, i
     UBool ok = unorm2_isNormalized(n, (const UChar *)src, length, &status);
     *error = (int32_t)status;
     return ok ? 1 : 0;
+}
+
+int32_t cicu_char_class(int32_t c) {
+    if (u_isUWhiteSpace(c)) return CICU_CHAR_WHITE_SPACE;
+    int8_t type = u_charType(c);
+    switch (type) {
+    case U_DASH_PUNCTUATION: case U_START_PUNCTUATION: case U_END_PUNCTUATION:
+    case U_CONNECTOR_PUNCTUATION: case U_OTHER_PUNCTUATION:
+    case U_INITIAL_PUNCTUATION: case U_FINAL_PUNCTUATION:
+        return CICU_CHAR_PUNCTUATION;
+    case U_DECIMAL_DIGIT_NUMBER: return CICU_CHAR_DIGIT;
+    case U_MATH_SYMBOL: case U_CURRENCY_SYMBOL: case U_MODIFIER_SYMBOL: case U_OTHER_SYMBOL:
+        return CICU_CHAR_SYMBOL;
+    case U_CONTROL_CHAR: case U_FORMAT_CHAR: return CICU_CHAR_IGNORABLE;
+    default: return CICU_CHAR_OTHER;
+    }
 }
 
 const char *cicu_error_name(int32_t error) { return u_errorName((UErrorCode)error); }

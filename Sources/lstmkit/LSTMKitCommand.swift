@@ -12,6 +12,10 @@ struct LSTMKitCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             VersionCommand.self,
+            TokenizeCommand.self,
+            VocabCommand.self,
+            CorpusCommand.self,
+            BenchCommand.self,
             BLEUCommand.self,
         ]
     )

@@ -51,66 +51,66 @@ final class BLEUCommandTests: XCTestCase {
                 arguments += ["--ref", try write(stream, to: "\(f.name).ref\(k)")]
             }
             let input = f.hypotheses.map { $0 + "\n" }.joined()
-            let result = try LSTMKitProcess.run(arguments, input: input)
-            XCTAssertEqual(result.status, 0, "\(f.name): \(result.standardError)")
-            XCTAssertEqual(result.standardOutput, f.bleu.string + "\n" + f.chrf.string + "\n", f.name)
-            XCTAssertEqual(result.standardError, "", f.name)
+            let result = try CommandRunner.run(arguments, stdin: input)
+            XCTAssertEqual(result.status, 0, "\(f.name): \(result.error)")
+            XCTAssertEqual(result.output, f.bleu.string + "\n" + f.chrf.string + "\n", f.name)
+            XCTAssertEqual(result.error, "", f.name)
         }
     }
 
     func testCRLFAndMissingFinalNewlineScoreTheSame() throws {
         let hyps = ["A man sleeping in a green room.", "Two dogs play in the snow ."]
         let refs = ["A man sleeping in a green room on a couch.", "Two dogs are playing in the snow."]
-        let plain = try LSTMKitProcess.run(["bleu", "--hyp", try write(hyps, to: "h"), "--ref", try write(refs, to: "r")])
-        let crlf = try LSTMKitProcess.run(["bleu", "--hyp", try write(hyps, to: "hc", ending: "\r\n"),
+        let plain = try CommandRunner.run(["bleu", "--hyp", try write(hyps, to: "h"), "--ref", try write(refs, to: "r")])
+        let crlf = try CommandRunner.run(["bleu", "--hyp", try write(hyps, to: "hc", ending: "\r\n"),
                                            "--ref", try write(refs, to: "rc", ending: "\r\n")])
         let noFinal = folder.appendingPathComponent("hn")
         try Data(hyps.joined(separator: "\n").utf8).write(to: noFinal)
-        let unterminated = try LSTMKitProcess.run(["bleu", "--hyp", noFinal.path, "--ref", try write(refs, to: "rn")])
-        XCTAssertEqual(plain.status, 0, plain.standardError)
-        XCTAssertTrue(plain.standardOutput.hasPrefix("BLEU = "), plain.standardOutput)
-        XCTAssertEqual(crlf.standardOutput, plain.standardOutput)
-        XCTAssertEqual(unterminated.standardOutput, plain.standardOutput)
+        let unterminated = try CommandRunner.run(["bleu", "--hyp", noFinal.path, "--ref", try write(refs, to: "rn")])
+        XCTAssertEqual(plain.status, 0, plain.error)
+        XCTAssertTrue(plain.output.hasPrefix("BLEU = "), plain.output)
+        XCTAssertEqual(crlf.output, plain.output)
+        XCTAssertEqual(unterminated.output, plain.output)
     }
 
-    func assertOneLineError(_ result: LSTMKitProcess.Result, mentions parts: [String],
+    func assertOneLineError(_ result: CommandRunner.Result, mentions parts: [String],
                             file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(result.status, 1, file: file, line: line)
-        XCTAssertEqual(result.standardOutput, "", file: file, line: line)
-        let lines = result.standardError.split(separator: "\n", omittingEmptySubsequences: false)
-        XCTAssertEqual(lines.count, 2, "one line then the final newline: \(result.standardError)", file: file, line: line)
-        XCTAssertTrue(result.standardError.hasPrefix("lstmkit: error: "), result.standardError, file: file, line: line)
+        XCTAssertEqual(result.output, "", file: file, line: line)
+        let lines = result.error.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.count, 2, "one line then the final newline: \(result.error)", file: file, line: line)
+        XCTAssertTrue(result.error.hasPrefix("lstmkit: error: "), result.error, file: file, line: line)
         for part in parts {
-            XCTAssertTrue(result.standardError.contains(part), "\(part) not in \(result.standardError)", file: file, line: line)
+            XCTAssertTrue(result.error.contains(part), "\(part) not in \(result.error)", file: file, line: line)
         }
     }
 
     func testLineCountMismatchNamesBothFilesAndCounts() throws {
         let hyp = try write(["a", "b", "c"], to: "hyp.txt")
         let ref = try write(["a", "b"], to: "ref.txt")
-        let result = try LSTMKitProcess.run(["bleu", "--hyp", hyp, "--ref", ref])
+        let result = try CommandRunner.run(["bleu", "--hyp", hyp, "--ref", ref])
         assertOneLineError(result, mentions: [hyp, "3", ref, "2"])
     }
 
     func testUnreadableInputsAreOneLineErrors() throws {
         let ref = try write(["a b c"], to: "ref.txt")
         let missing = folder.appendingPathComponent("missing.txt").path
-        assertOneLineError(try LSTMKitProcess.run(["bleu", "--hyp", missing, "--ref", ref]),
+        assertOneLineError(try CommandRunner.run(["bleu", "--hyp", missing, "--ref", ref]),
                            mentions: [missing, "no such file"])
-        assertOneLineError(try LSTMKitProcess.run(["bleu", "--hyp", folder.path, "--ref", ref]),
+        assertOneLineError(try CommandRunner.run(["bleu", "--hyp", folder.path, "--ref", ref]),
                            mentions: [folder.path, "folder"])
         let bad = folder.appendingPathComponent("bad.txt")
         try Data([0x61, 0x0A, 0x62, 0xC3, 0x28, 0x0A]).write(to: bad)
-        assertOneLineError(try LSTMKitProcess.run(["bleu", "--hyp", ref, "--ref", bad.path]),
+        assertOneLineError(try CommandRunner.run(["bleu", "--hyp", ref, "--ref", bad.path]),
                            mentions: [bad.path, "UTF-8", "line 2", "byte offset 3"])
         let empty = try write([], to: "empty.txt")
-        assertOneLineError(try LSTMKitProcess.run(["bleu", "--hyp", empty, "--ref", empty]),
+        assertOneLineError(try CommandRunner.run(["bleu", "--hyp", empty, "--ref", empty]),
                            mentions: [empty, "no lines"])
     }
 
     func testMissingReferenceIsAUsageError() throws {
-        let result = try LSTMKitProcess.run(["bleu", "--hyp", "-"])
+        let result = try CommandRunner.run(["bleu", "--hyp", "-"])
         XCTAssertEqual(result.status, 2)
-        XCTAssertTrue(result.standardError.contains("--ref"), result.standardError)
+        XCTAssertTrue(result.error.contains("--ref"), result.error)
     }
 }

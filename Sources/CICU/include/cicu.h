@@ -48,6 +48,18 @@ int32_t cicu_fold_case(const cicu_char *src, int32_t length,
 /// Fast check: 1 when `src` is already in the given normalization form, 0 otherwise.
 int32_t cicu_is_normalized(int32_t mode, const cicu_char *src, int32_t length, int32_t *error);
 
+/// Coarse character classes the tokenizer needs (ICU's properties, so they match its break rules).
+enum cicu_char_class {
+    CICU_CHAR_OTHER = 0,
+    CICU_CHAR_WHITE_SPACE = 1, // Unicode White_Space
+    CICU_CHAR_PUNCTUATION = 2, // general category P*
+    CICU_CHAR_DIGIT = 3,       // general category Nd
+    CICU_CHAR_SYMBOL = 4,      // general category S*
+    CICU_CHAR_IGNORABLE = 5,   // controls and format characters (Cc, Cf), e.g. ZWJ, soft hyphen
+};
+/// The class of code point `c` (see cicu_char_class).
+int32_t cicu_char_class(int32_t c);
+
 /// ICU's name for an error code, e.g. "U_BUFFER_OVERFLOW_ERROR".
 const char *cicu_error_name(int32_t error);
 /// The overflow code, so callers need not hard-code ICU's enum value.

@@ -1,0 +1,150 @@
+import Support
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The toy corpora LSTMKit ships (corpora/README.md): generated, deterministic for a seed.
+public enum ToyCorpora {
+    /// The seed the shipped files were generated with.
+    public static let defaultSeed: UInt64 = 1
+
+    public enum Name: String, CaseIterable, Sendable {
+        case toyEnglish = "toy-en"
+        case toyTranslation = "toy-en-fr"
+    }
+
+    /// One written file, for the summary.
+    public struct WrittenFile: Sendable {
+        public var path: String
+        public var lines: Int
+        public var bytes: Int
+    }
+
+    /// The English corpus: sentences (one per line, tokens joined by spaces) split into
+    /// train/valid/test, and the agreement items as TSV lines.
+    public struct English: Sendable {
+        public var train: [String] = []
+        public var valid: [String] = []
+        public var test: [String] = []
+        public var items: [String] = []
+    }
+
+    /// Sentences until the three splits hold about `targetBytes`; every 20th sentence goes to
+    /// valid and the next one to test. No sentence appears twice, and no agreement item is a
+    /// sentence of the corpus.
+    public static func english(seed: UInt64 = defaultSeed, targetBytes: Int = 1_000_000,
+                               itemsPerConstruction: Int = 300) -> English {
+        let grammar = ToyEnglish()
+        var rng = SeededGenerator(seed: seed)
+        var seen = Set<String>()
+        var result = English()
+        var bytes = 0
+        while bytes < targetBytes {
+            let line = grammar.sentence(&rng).joined(separator: " ")
+            guard seen.insert(line).inserted else { continue }
+            bytes += line.utf8.count + 1
+            switch seen.count % 20 {
+            case 0: result.valid.append(line)
+            case 1: result.test.append(line)
+            default: result.train.append(line)
+            }
+        }
+
+        var itemRNG = SeededGenerator(seed: seed &+ 0x5EED_0001)
+        var itemSeen = Set<String>()
+        func collect(_ count: Int, _ make: (inout SeededGenerator) -> ToyEnglish.Item?) {
+            var made = 0
+            var attempts = 0
+            while made < count && attempts < count * 50 {
+                attempts += 1
+                guard let item = make(&itemRNG) else { continue }
+                let full = item.full.joined(separator: " ")
+                guard !seen.contains(full), itemSeen.insert(full).inserted else { continue }
+                result.items.append(item.line)
+                made += 1
+            }
+        }
+        for modifier in ToyEnglish.Modifier.allCases {
+            collect(itemsPerConstruction) { grammar.verbItem(modifier, &$0) }
+        }
+        let pronounModifiers: [ToyEnglish.Modifier] = [.none, .pp, .ppPP, .subjectRelative, .objectRelative]
+        for reflexive in [false, true] {
+            for modifier in pronounModifiers {
+                collect(itemsPerConstruction / 4) { grammar.pronounItem(reflexive: reflexive, modifier, &$0) }
+            }
+        }
+        return result
+    }
+
+    /// The parallel corpus: `pairs` sentence pairs as text (English, French), split 90/5/5.
+    public struct Translation: Sendable {
+        public var train: [(english: String, french: String)] = []
+        public var valid: [(english: String, french: String)] = []
+        public var test: [(english: String, french: String)] = []
+    }
+
+    public static func translation(seed: UInt64 = defaultSeed, pairs: Int = 20_000) -> Translation {
+        let grammar = ToyTranslation()
+        var rng = SeededGenerator(seed: seed &+ 0x5EED_0002)
+        let english = Detokenizer(locale: "en")
+        let french = Detokenizer(locale: "fr")
+        var seen = Set<String>()
+        var result = Translation()
+        while seen.count < pairs {
+            let pair = grammar.pair(&rng)
+            let source = english.detokenize(pair.english)
+            guard seen.insert(source).inserted else { continue }
+            let entry = (english: source, french: french.detokenize(pair.french))
+            switch seen.count % 20 {
+            case 0: result.valid.append(entry)
+            case 1: result.test.append(entry)
+            default: result.train.append(entry)
+            }
+        }
+        return result
+    }
+
+    /// Writes the named corpora under `root` (e.g. "corpora"), creating folders as needed.
+    public static func write(to root: String, seed: UInt64 = defaultSeed,
+                             corpora: [Name] = Name.allCases) throws -> [WrittenFile] {
+        var written: [WrittenFile] = []
+        func save(_ lines: [String], _ path: String) throws {
+            let text = lines.map { $0 + "\n" }.joined()
+            try AtomicFile.write(text, to: path)
+            written.append(WrittenFile(path: path, lines: lines.count, bytes: text.utf8.count))
+        }
+        for name in corpora {
+            let folder = root + "/" + name.rawValue
+            try makeFolder(folder)
+            switch name {
+            case .toyEnglish:
+                let corpus = english(seed: seed)
+                try save(corpus.train, folder + "/train.txt")
+                try save(corpus.valid, folder + "/valid.txt")
+                try save(corpus.test, folder + "/test.txt")
+                try save(corpus.items, folder + "/agreement.tsv")
+            case .toyTranslation:
+                let corpus = translation(seed: seed)
+                for (split, pairs) in [("train", corpus.train), ("valid", corpus.valid), ("test", corpus.test)] {
+                    try save(pairs.map(\.english), folder + "/\(split).en")
+                    try save(pairs.map(\.french), folder + "/\(split).fr")
+                }
+            }
+        }
+        return written
+    }
+
+    /// mkdir -p.
+    static func makeFolder(_ path: String) throws {
+        var partial = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            partial += "/" + component
+            if mkdir(partial, 0o755) != 0 && errno != EEXIST {
+                throw FileWriteError(path: partial, cause: errnoText())
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import XCTest
+
+/// Runs the built `lstmkit` binary through pipes, as a user's shell would.
+struct CommandRunner {
+    struct Result {
+        var status: Int32
+        var output: String
+        var error: String
+        var outputBytes: Data
+    }
+
+    /// The binary next to the test bundle (same build folder), which `swift test` builds since
+    /// this test target depends on the executable.
+    static var binary: String {
+        var folder = Bundle.main.bundleURL
+        if folder.pathExtension == "xctest" { folder.deleteLastPathComponent() }
+        let candidate = folder.appendingPathComponent("lstmkit").path
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            let path = bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("lstmkit").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        // Fall back on the package's default build folder.
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug/lstmkit").path
+    }
+
+    static func run(_ arguments: [String], input: Data = Data(), directory: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        // Feed input and drain both outputs concurrently so no pipe fills up and blocks.
+        let group = DispatchGroup()
+        let errors = Collected()
+        DispatchQueue.global().async(group: group) {
+            stdin.fileHandleForWriting.write(input)
+            try? stdin.fileHandleForWriting.close()
+        }
+        DispatchQueue.global().async(group: group) {
+            errors.data = stderr.fileHandleForReading.readDataToEndOfFile()
+        }
+        let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        group.wait()
+        let errorData = errors.data
+        return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+                      error: String(decoding: errorData, as: UTF8.self), outputBytes: outputData)
+    }
+
+    /// Standard error as read on another thread; `group.wait()` orders the write before the read.
+    private final class Collected: @unchecked Sendable {
+        var data = Data()
+    }
+
+    static func run(_ arguments: [String], stdin text: String, directory: String? = nil) throws -> Result {
+        try run(arguments, input: Data(text.utf8), directory: directory)
+    }
+}
