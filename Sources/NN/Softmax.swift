@@ -7,6 +7,12 @@ public enum Softmax {
     @inlinable
     public static func logSumExp(_ x: UnsafePointer<Float>, count v: Int) -> Double {
         let m = Vector.max(x, count: v)
+        return Double(m) + _log(shiftedExpSum(x, count: v, shift: m))
+    }
+
+    /// Σ exp(x − shift) of one row, accumulated in Double across vector lanes.
+    @inlinable
+    static func shiftedExpSum(_ x: UnsafePointer<Float>, count v: Int, shift m: Float) -> Double {
         let shift = Float8(repeating: m)
         var s0 = Float8(), s1 = Float8()
         var i = 0
@@ -24,30 +30,40 @@ public enum Softmax {
             let tail = Vector.exp(Vector.loadPartial(x + i, count: v - i) - shift)
             for lane in 0..<(v - i) { sum += Double(tail[lane]) }
         }
-        return Double(m) + _log(sum)
+        return sum
     }
 
     /// Writes log-softmax of each row of `logits` `(N…, V)` into `output` (same shape; may be
-    /// `logits` itself).
+    /// `logits` itself), as `(x − max) − log Σ exp(x − max)` so large logits lose no precision.
     public static func logSoftmax(_ logits: Tensor, into output: Tensor) {
-        precondition(logits.count == output.count && logits.shape.last == output.shape.last,
-                     "logSoftmax \(logits.shape) into \(output.shape)")
-        guard let v = logits.shape.last, v > 0 else { return }
-        let n = logits.count / v
-        let x = logits.pointer, y = output.pointer
-        Threads.parallelFor(n, minimumPerThread: 16) { rows in
-            for row in rows {
-                let lse = Float(logSumExp(x + row * v, count: v))
-                let shift = Float8(repeating: lse)
-                Vector.map(x + row * v, y + row * v, count: v) { $0 - shift }
-            }
+        forEachRow(logits, output) { x, y, v in
+            let m = Vector.max(x, count: v)
+            let shift = Float8(repeating: m), logSum = Float8(repeating: Float(_log(shiftedExpSum(x, count: v, shift: m))))
+            Vector.map(x, y, count: v) { ($0 - shift) - logSum }
         }
     }
 
     /// Writes softmax of each row of `logits` `(N…, V)` into `output` (may be `logits`).
     public static func softmax(_ logits: Tensor, into output: Tensor) {
-        logSoftmax(logits, into: output)
-        Vector.map(output.pointer, output.pointer, count: output.count) { Vector.exp($0) }
+        forEachRow(logits, output) { x, y, v in
+            let m = Vector.max(x, count: v)
+            let shift = Float8(repeating: m)
+            Vector.map(x, y, count: v) { Vector.exp($0 - shift) }
+            let scale = Float8(repeating: Float(1 / Vector.sum(y, count: v)))
+            Vector.map(y, y, count: v) { $0 * scale }
+        }
+    }
+
+    /// Runs `body(inputRow, outputRow, V)` over the rows of two same-shaped tensors, in parallel.
+    static func forEachRow(_ input: Tensor, _ output: Tensor,
+                           _ body: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) {
+        precondition(input.count == output.count && input.shape.last == output.shape.last,
+                     "softmax of \(input.shape) into \(output.shape)")
+        guard let v = input.shape.last, v > 0 else { return }
+        let x = input.pointer, y = output.pointer
+        Threads.parallelFor(input.count / v, minimumPerThread: 16) { rows in
+            for row in rows { body(x + row * v, y + row * v, v) }
+        }
     }
 
     /// The `k` largest values of a row with their indices, largest first; ties keep the lower
