@@ -65,7 +65,7 @@ public final class Linear: Layer {
         let n = input.count / i
         let y = output.pointer
         if let bias {
-            for row in 0..<n { (y + row * o).update(from: bias.value.pointer, count: o) }
+            Vector.broadcastRow(bias.value.pointer, columns: o, rows: n, into: y)
         }
         GEMM.multiply(transposeB: true, m: n, n: o, k: i,
                       a: input.pointer, lda: i, b: weight.value.pointer, ldb: i,
@@ -89,7 +89,7 @@ public final class Linear: Layer {
                       a: dy, lda: o, b: input.pointer, ldb: i,
                       beta: 1, c: weight.gradient.pointer, ldc: i)
         if let bias {
-            Vector.addRows(dy, rows: n, columns: o, stride: o, into: bias.gradient.pointer)
+            Vector.addRowsInParallel(dy, rows: n, columns: o, stride: o, into: bias.gradient.pointer)
         }
         guard needsInputGradient else { return nil }
         let dx = inputGradientSpace.tensor(input.shape)

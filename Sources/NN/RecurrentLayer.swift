@@ -328,13 +328,19 @@ public class RecurrentLayer: Layer {
                     GEMM.multiply(transposeB: true, m: b, n: gh, k: h, a: step.previousHidden, lda: h,
                                   b: whh, ldb: h, beta: 1, c: step.gates, ldc: gh)
                 }
-                RecurrentLayer.runForwardKernel(kind, step, rows: 0..<b)
+                Threads.parallelFor(b, minimumPerThread: rowsPerThread) { rows in
+                    RecurrentLayer.runForwardKernel(kind, step, rows: rows)
+                }
             }
         }
         let end = reverse ? 0 : t
         finalHidden.update(from: hs + end * b * h, count: b * h)
         if let cs, let finalCell { finalCell.update(from: cs + end * b * h, count: b * h) }
     }
+
+    /// Batch rows per thread below which a step's elementwise kernel stays on one thread: about
+    /// 2k elements, a few microseconds of work, several times the cost of waking the pool.
+    var rowsPerThread: Int { max(1, 2048 / configuration.hiddenSize) }
 
     static func runForwardKernel(_ kind: RecurrentCellKind, _ step: RecurrentKernels.Step, rows: Range<Int>) {
         switch kind {
@@ -364,8 +370,8 @@ public class RecurrentLayer: Layer {
         if kind != .gru, let bhh = w.hiddenBias {
             Vector.add(bhh.value.pointer, into: row0, count: width)
         }
-        for r in 1..<rows {
-            (gates + r * width).update(from: row0, count: width)
+        if rows > 1 {
+            Vector.broadcastRow(row0, columns: width, rows: rows - 1, into: gates + width)
         }
         return true
     }
@@ -486,7 +492,9 @@ public class RecurrentLayer: Layer {
                 gradient.output = outputGradient + time * b * outputStride
                 gradient.inputGates = dGx + time * b * gh
                 if kind == .gru { gradient.hiddenGates = dGh + time * b * gh }
-                RecurrentLayer.runBackwardKernel(kind, step, gradient, rows: 0..<b)
+                Threads.parallelFor(b, minimumPerThread: rowsPerThread) { rows in
+                    RecurrentLayer.runBackwardKernel(kind, step, gradient, rows: rows)
+                }
                 GEMM.multiply(m: b, n: h, k: gh, a: dGh + time * b * gh, lda: gh, b: whh, ldb: h,
                               beta: 1, c: dhOut, ldc: h)
                 swap(&dhIn, &dhOut)
@@ -503,10 +511,10 @@ public class RecurrentLayer: Layer {
         GEMM.multiply(transposeA: true, m: gh, n: inputs, k: t * b, a: dGx, lda: gh, b: input.pointer, ldb: inputs,
                       beta: 1, c: w.inputWeight.gradient.pointer, ldc: inputs)
         if let bih = w.inputBias {
-            Vector.addRows(dGx, rows: t * b, columns: gh, stride: gh, into: bih.gradient.pointer)
+            Vector.addRowsInParallel(dGx, rows: t * b, columns: gh, stride: gh, into: bih.gradient.pointer)
         }
         if let bhh = w.hiddenBias {
-            Vector.addRows(dGh, rows: t * b, columns: gh, stride: gh, into: bhh.gradient.pointer)
+            Vector.addRowsInParallel(dGh, rows: t * b, columns: gh, stride: gh, into: bhh.gradient.pointer)
         }
         if let inputGradient {
             GEMM.multiply(m: t * b, n: inputs, k: gh, a: dGx, lda: gh, b: w.inputWeight.value.pointer, ldb: inputs,

@@ -74,3 +74,28 @@ let parallelTrampoline: @convention(c) (UnsafeMutableRawPointer?) -> Void = { ra
     guard index < parts else { return }
     context.pointee.body(Threads.chunk(index, of: parts, count: context.pointee.count))
 }
+
+extension Vector {
+    /// `addRows` with the columns split across threads in blocks of 32; each column is still
+    /// summed in row order by one thread, so the result does not depend on the thread count.
+    @inlinable
+    public static func addRowsInParallel(_ x: UnsafePointer<Float>, rows: Int, columns: Int, stride: Int,
+                                         into y: UnsafeMutablePointer<Float>) {
+        let blocks = (columns + 31) / 32
+        // About 64k elements per thread before splitting pays.
+        Threads.parallelFor(blocks, minimumPerThread: Swift.max(1, 2048 / Swift.max(rows, 1))) { range in
+            let start = range.lowerBound * 32, end = Swift.min(columns, range.upperBound * 32)
+            addRows(x + start, rows: rows, columns: end - start, stride: stride, into: y + start)
+        }
+    }
+
+    /// Copies `row` (`columns` elements) into each of `rows` rows of `y`, rows split across
+    /// threads: how a bias is laid down before a GEMM accumulates onto it.
+    @inlinable
+    public static func broadcastRow(_ row: UnsafePointer<Float>, columns: Int, rows: Int,
+                                    into y: UnsafeMutablePointer<Float>) {
+        Threads.parallelFor(rows, minimumPerThread: Swift.max(1, 65536 / Swift.max(columns, 1))) { range in
+            for r in range { (y + r * columns).update(from: row, count: columns) }
+        }
+    }
+}

@@ -58,12 +58,25 @@ public enum Vector {
         if count >= 8 { store(v, p) } else { storePartial(v, p, count: count) }
     }
 
+    /// Lane-wise maximum. The standard library's `pointwiseMax` is an out-of-line scalar loop
+    /// (it orders NaNs); a compare and blend stays in registers. A NaN in `a` is kept.
+    @inlinable @inline(__always)
+    public static func maximum(_ a: Float8, _ b: Float8) -> Float8 {
+        a.replacing(with: b, where: b .> a)
+    }
+
+    /// Lane-wise minimum (see `maximum`).
+    @inlinable @inline(__always)
+    public static func minimum(_ a: Float8, _ b: Float8) -> Float8 {
+        a.replacing(with: b, where: b .< a)
+    }
+
     // MARK: transcendental functions
 
     /// e^x, clamped to the normal Float range (exp(−100) is 2⁻¹²⁶, not 0).
     @inlinable @inline(__always)
     public static func exp(_ x: Float8) -> Float8 {
-        let x = x.clamped(lowerBound: Float8(repeating: -87.33654), upperBound: Float8(repeating: 88.37626))
+        let x = minimum(maximum(x, Float8(repeating: -87.33654)), Float8(repeating: 88.37626))
         // n = round(x / ln 2) by adding 1.5·2²³: the integer lands in the low mantissa bits.
         let magic = Float8(repeating: 12582912.0)
         let shifted = x * Float8(repeating: 1.44269504088896341) + magic
@@ -166,7 +179,7 @@ public enum Vector {
         var m = Float8(repeating: -.infinity)
         var i = 0
         while i + 8 <= count {
-            m = pointwiseMax(m, load(x + i))
+            m = maximum(m, load(x + i))
             i += 8
         }
         var result = m.max()

@@ -12,6 +12,7 @@ struct LSTMKitCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             VersionCommand.self,
+            BenchCommand.self,
         ]
     )
 
