@@ -1,1 +1,0 @@
-// The NN target: layers with hand-written backward passes, optimizers.

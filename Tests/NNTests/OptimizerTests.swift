@@ -1,0 +1,173 @@
+import XCTest
+import Foundation
+import NN
+import Tensor
+import TestSupport
+
+final class OptimizerTests: XCTestCase {
+    var folder: String!
+
+    override func setUpWithError() throws {
+        Threads.setCount(1)
+        folder = NSTemporaryDirectory() + "optimizer-tests-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// One parameter p with a fixed gradient, as a registry.
+    func single(_ values: [Float], gradient: [Float]) -> (ParameterRegistry, Parameter) {
+        let p = Parameter(Tensor(shape: [values.count], scalars: values))
+        p.gradient.assign(Tensor(shape: [gradient.count], scalars: gradient))
+        var registry = ParameterRegistry()
+        registry.add(p, name: "p")
+        return (registry, p)
+    }
+
+    func testSGDVariantsFollowTheirFormulas() {
+        let (r1, p1) = single([1, 2], gradient: [0.5, -1])
+        SGD(parameters: r1, learningRate: 0.1).step()
+        XCTAssertEqual(p1.value.scalars, [1 - 0.05, 2 + 0.1])
+
+        let (r2, p2) = single([1], gradient: [0.5])
+        let nesterov = SGD(parameters: r2, learningRate: 0.1, momentum: 0.9, weightDecay: 0.01, nesterov: true)
+        nesterov.step()
+        nesterov.step()
+        // Step 1: d = 0.5 + 0.01·1 = 0.51; buf = 0.51; d' = 0.51 + 0.9·0.51; p = 1 − 0.1·d'.
+        var p: Float = 1, buf: Float = 0
+        for _ in 0..<2 {
+            let d = 0.5 + 0.01 * p
+            buf = 0.9 * buf + d
+            p -= 0.1 * (d + 0.9 * buf)
+        }
+        XCTAssertEqual(p2.value.scalars[0], p, accuracy: 1e-6)
+    }
+
+    func testAdamWDecaysWeightsDecoupled() {
+        let (registry, p) = single([2], gradient: [0.3])
+        let optimizer = Adam.adamW(parameters: registry, learningRate: 0.1, weightDecay: 0.5)
+        optimizer.step()
+        // p·(1 − lr·λ), then the first Adam step moves by lr·sign(g) (m̂/√v̂ = 1 up to ε).
+        let expected = Double(2 * (1 - 0.1 * 0.5)) - 0.1 * 0.3 / (0.3 + 1e-8)
+        XCTAssertEqual(Double(p.value.scalars[0]), expected, accuracy: 1e-6)
+    }
+
+    func testClippingScalesToTheGlobalNormAcrossTiedParameters() {
+        let shared = Parameter(Tensor(shape: [2], scalars: [0, 0]))
+        shared.gradient.assign(Tensor(shape: [2], scalars: [3, 0]))
+        let other = Parameter(Tensor(shape: [1], scalars: [0]))
+        other.gradient.assign(Tensor(shape: [1], scalars: [4]))
+        var registry = ParameterRegistry()
+        registry.add(shared, name: "encoder.weight")
+        registry.add(other, name: "b")
+        registry.add(shared, name: "decoder.weight")
+        XCTAssertEqual(registry.unique.map(\.name), ["encoder.weight", "b"])
+        XCTAssertEqual(registry.scalarCount, 3)
+        XCTAssertEqual(registry.gradientNorm(), 5, accuracy: 1e-9)
+        XCTAssertEqual(registry.clipGradientNorm(maxNorm: 10), 5, accuracy: 1e-9)
+        XCTAssertEqual(shared.gradient.scalars, [3, 0])
+        registry.clipGradientNorm(maxNorm: 1)
+        XCTAssertEqual(registry.gradientNorm(), 1, accuracy: 1e-5)
+        XCTAssertTrue(registry.gradientsAreFinite())
+        other.gradient[0] = .nan
+        XCTAssertFalse(registry.gradientsAreFinite())
+        registry.zeroGradients()
+        XCTAssertEqual(registry.gradientNorm(), 0)
+    }
+
+    /// Trains `steps` steps of a tiny model; `interruptAfter` saves everything (parameters,
+    /// optimizer state, generator), rebuilds model and optimizer from the files and continues.
+    func train(makeOptimizer: (ParameterRegistry) -> Optimizer, steps: Int, interruptAfter: Int?) throws -> [[Float]] {
+        var generator = RandomGenerator(seed: 1)
+        var model = TinyLanguageModel(vocabulary: 11, embedding: 4, hidden: 5, layers: 2, generator: generator)
+        var optimizer = makeOptimizer(model.registry)
+        for step in 0..<steps {
+            if step == interruptAfter {
+                let state = optimizer.state()
+                let metadata = state.metadata.merging(["generator": generator.stateText]) { $1 }
+                let path = folder + "/last.safetensors"
+                try SafeTensorsFile.write(model.registry.namedValues + state.tensors, metadata: metadata, to: path)
+                let file = try SafeTensorsFile(contentsOf: path)
+                model = TinyLanguageModel(vocabulary: 11, embedding: 4, hidden: 5, layers: 2, generator: RandomGenerator(seed: 77))
+                try model.registry.load(from: file, allowingExtra: true)
+                optimizer = makeOptimizer(model.registry)
+                try optimizer.loadState(from: file)
+                generator = try XCTUnwrap(RandomGenerator(stateText: file.metadata["generator"] ?? ""))
+            }
+            let ids: [Int32] = (0..<12).map { _ in Int32(generator.nextInt(below: 11)) }
+            let targets: [Int32] = (0..<12).map { _ in Int32(generator.nextInt(below: 11)) }
+            model.registry.zeroGradients()
+            _ = model.train(ids: ids, targets: targets, steps: 4, batch: 3)
+            model.registry.clipGradientNorm(maxNorm: 1)
+            optimizer.step()
+        }
+        return model.registry.entries.map { $0.parameter.value.scalars }
+    }
+
+    func testResumedTrainingIsBitIdentical() throws {
+        let makers: [(String, (ParameterRegistry) -> Optimizer)] = [
+            ("sgd", { SGD(parameters: $0, learningRate: 0.5, momentum: 0.9, weightDecay: 1e-4) }),
+            ("adam", { Adam(parameters: $0, learningRate: 0.01) }),
+            ("adamw", { Adam.adamW(parameters: $0, learningRate: 0.01) }),
+        ]
+        for (name, make) in makers {
+            let straight = try train(makeOptimizer: make, steps: 6, interruptAfter: nil)
+            let resumed = try train(makeOptimizer: make, steps: 6, interruptAfter: 3)
+            XCTAssertEqual(straight, resumed, name)
+        }
+    }
+
+    func testLoadingStateChecksKindAndPresence() throws {
+        let (registry, _) = single([1], gradient: [1])
+        let adam = Adam(parameters: registry)
+        adam.step()
+        let path = folder + "/adam.safetensors"
+        let state = adam.state()
+        try SafeTensorsFile.write(state.tensors, metadata: state.metadata, to: path)
+        let file = try SafeTensorsFile(contentsOf: path)
+        XCTAssertThrowsError(try SGD(parameters: registry, learningRate: 1, momentum: 0.9).loadState(from: file)) { error in
+            XCTAssertEqual("\(error)", "cannot load \(path): optimizer state is for 'adam', this run uses 'sgd'")
+        }
+        let empty = folder + "/empty.safetensors"
+        try SafeTensorsFile.write([], metadata: ["optimizer.kind": "adam", "optimizer.step": "1"], to: empty)
+        XCTAssertThrowsError(try Adam(parameters: registry).loadState(from: SafeTensorsFile(contentsOf: empty))) { error in
+            XCTAssertTrue("\(error)".contains("optimizer state 'optimizer.exp_avg.p' is missing"), "\(error)")
+        }
+    }
+
+    func testRegistryLoadRejectsMissingMisshapenAndExtraTensors() throws {
+        let (registry, p) = single([1, 2], gradient: [0, 0])
+        let path = folder + "/m.safetensors"
+        try SafeTensorsFile.write([("q", Tensor(zeros: [2]))], to: path)
+        XCTAssertThrowsError(try registry.load(contentsOf: path)) { XCTAssertEqual("\($0)", "cannot load \(path): parameter 'p' is missing") }
+        try SafeTensorsFile.write([("p", Tensor(zeros: [3]))], to: path)
+        XCTAssertThrowsError(try registry.load(contentsOf: path)) {
+            XCTAssertEqual("\($0)", "cannot load \(path): parameter 'p' has shape [3] but the model expects [2]")
+        }
+        try SafeTensorsFile.write([("p", Tensor(shape: [2], scalars: [5, 6])), ("extra", Tensor(zeros: [1]))], to: path)
+        XCTAssertThrowsError(try registry.load(contentsOf: path)) {
+            XCTAssertEqual("\($0)", "cannot load \(path): tensor 'extra' is not a parameter of this model")
+        }
+        XCTAssertEqual(p.value.scalars, [1, 2], "a failed load changes nothing")
+        try registry.load(contentsOf: path, allowingExtra: true)
+        XCTAssertEqual(p.value.scalars, [5, 6])
+    }
+
+    func testSchedules() throws {
+        let zaremba = LearningRateSchedule(base: 1, decay: .afterEpoch(epochs: 4, factor: 2))
+        XCTAssertEqual((1...7).map { zaremba.rate(epoch: $0, step: 1) }, [1, 1, 1, 1, 0.5, 0.25, 0.125])
+        let warm = LearningRateSchedule(base: 1, warmupSteps: 4)
+        XCTAssertEqual((1...5).map { warm.rate(epoch: 1, step: $0) }, [0.25, 0.5, 0.75, 1, 1])
+        var plateau = LearningRateSchedule(base: 1, decay: .onPlateau(factor: 2, patience: 1, threshold: 0.01))
+        XCTAssertFalse(plateau.observe(validationLoss: 5))
+        XCTAssertFalse(plateau.observe(validationLoss: 4))
+        XCTAssertFalse(plateau.observe(validationLoss: 3.99))
+        XCTAssertTrue(plateau.observe(validationLoss: 4.5))
+        XCTAssertEqual(plateau.rate(epoch: 9, step: 100), 0.5)
+        // The state survives a round trip through JSON (resume).
+        let decoded = try JSONDecoder().decode(LearningRateSchedule.self, from: JSONEncoder().encode(plateau))
+        XCTAssertEqual(decoded, plateau)
+    }
+}
