@@ -18,6 +18,13 @@ public struct VocabularyBuilder: Sendable {
         tokenCount += 1
     }
 
+    /// Adds `count` occurrences of `token` at once (counts gathered elsewhere).
+    public mutating func add(_ token: String, count: Int) {
+        guard count > 0 else { return }
+        counts[token, default: 0] += count
+        tokenCount += count
+    }
+
     public mutating func add(contentsOf tokens: [String]) {
         for token in tokens { add(token) }
     }

@@ -29,11 +29,14 @@ public struct LineChart {
     /// Logarithmic y axis (perplexities span orders of magnitude early in training).
     public var logY: Bool
     public var series: [Series]
+    /// Ticks on whole numbers only (epochs, steps).
+    public var integerX: Bool
     /// An optional vertical marker, e.g. where a forecast starts.
     public var verticalMarker: (x: Double, label: String)?
 
-    public init(title: String, xLabel: String, yLabel: String, logY: Bool = false,
+    public init(title: String, xLabel: String, yLabel: String, logY: Bool = false, integerX: Bool = false,
                 series: [Series] = [], verticalMarker: (x: Double, label: String)? = nil) {
+        self.integerX = integerX
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -56,7 +59,7 @@ public struct LineChart {
             return out
         }
         let (minX, maxX) = minX0 == maxX0 ? (minX0 - 1, maxX0 + 1) : (minX0, maxX0)
-        let xTicks = Self.niceTicks(minX, maxX)
+        let xTicks = Self.niceTicks(minX, maxX, minimumStep: integerX ? 1 : 0)
         let xLo = min(minX, xTicks.first ?? minX), xHi = max(maxX, xTicks.last ?? maxX)
         let yTicks: [Double]
         let yLo: Double, yHi: Double
@@ -142,10 +145,10 @@ public struct LineChart {
     }
 
     /// Ticks at 1, 2 or 5 × 10^k covering [lo, hi] with about five intervals.
-    static func niceTicks(_ lo: Double, _ hi: Double, target: Int = 5) -> [Double] {
+    static func niceTicks(_ lo: Double, _ hi: Double, target: Int = 5, minimumStep: Double = 0) -> [Double] {
         let span = hi - lo
         guard span > 0, span.isFinite else { return [lo] }
-        let raw = span / Double(target)
+        let raw = max(span / Double(target), minimumStep)
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
         let first = floor(lo / step) * step, last = ceil(hi / step) * step
@@ -170,7 +173,10 @@ public struct LineChart {
         let coarse = ticks([1, 2, 5])
         if coarse.count >= 3 { return coarse }
         let fine = ticks([1, 2, 3, 4, 5, 6, 7, 8, 9])
-        return fine.count >= 2 ? fine : [lo, hi]
+        if fine.count >= 3 { return fine }
+        // Less than a decade: evenly spaced round values read best.
+        let linear = niceTicks(lo, hi).filter { $0 >= lo * (1 - 1e-9) && $0 <= hi * (1 + 1e-9) && $0 > 0 }
+        return linear.count >= 2 ? linear : [lo, hi]
     }
 
     static func label(_ v: Double) -> String {

@@ -31,8 +31,13 @@ public final class MetricsLog {
 
     public func append(_ record: Record) { records.append(record) }
 
-    /// Keeps only records up to and including optimizer step `step` (used when resuming).
+    /// Keeps only records up to and including optimizer step `step`.
     public func truncate(afterStep step: Int) { records.removeAll { $0.step > step } }
+
+    /// Keeps only the first `count` records (what a checkpoint had seen, when resuming).
+    public func keepFirst(_ count: Int) {
+        if records.count > count { records.removeLast(records.count - count) }
+    }
 
     public func flush() throws {
         var text = ""

@@ -41,7 +41,9 @@ final class LineChartTests: XCTestCase {
     func testNiceTicksCoverTheRangeWithRoundSteps() {
         XCTAssertEqual(LineChart.niceTicks(0, 13), [0, 5, 10, 15])
         XCTAssertEqual(LineChart.niceTicks(0.3, 0.9), [0.2, 0.4, 0.6, 0.8, 1.0], accuracy: 1e-12)
-        XCTAssertEqual(LineChart.logTicks(140, 300), [200, 300])
+        XCTAssertEqual(LineChart.logTicks(140, 300), [150, 200, 250, 300])
+        XCTAssertEqual(LineChart.logTicks(13.4, 26.1), [15, 20, 25])
+        XCTAssertEqual(LineChart.niceTicks(1, 3, minimumStep: 1), [1, 2, 3])
         XCTAssertEqual(LineChart.logTicks(90, 600), [100, 200, 500])
     }
 

@@ -1,1 +1,0 @@
-// The Models target: language model, cloze model, translator, decoding.

@@ -1,0 +1,447 @@
+import Foundation
+import Models
+import NN
+import Support
+import Tensor
+import Text
+
+/// Trains a `LanguageModel` on a corpus and keeps its run folder:
+///
+/// | file | what |
+/// | --- | --- |
+/// | `config.json` | `LanguageModelRunConfiguration`: model, tokenizer, training settings, corpus |
+/// | `vocab.tsv` | the vocabulary |
+/// | `model.safetensors` | parameters with the best validation perplexity so far |
+/// | `last.safetensors` | parameters, optimizer state, carried hidden state, generator and data position: what `--resume` continues from |
+/// | `metrics.jsonl` | one record per log step, per epoch, and the test result |
+/// | `curves.svg` | perplexity per epoch and loss over steps |
+///
+/// Every file is written atomically. A resumed run with the same thread count ends with the
+/// same parameters, bit for bit, as an uninterrupted one: everything that decides the next
+/// update (parameters, optimizer moments, generator, carried state, position, schedule) is in
+/// `last.safetensors`, and the metrics log is cut back to what that checkpoint had seen.
+public final class LanguageModelTrainer {
+    public struct Summary {
+        public var epochsDone: Int
+        public var bestValidPerplexity: Double?
+        public var testPerplexity: Double?
+        public var interrupted: Bool
+        public var skippedBatches: Int
+    }
+
+    public let folder: String
+    public let configuration: LanguageModelRunConfiguration
+    public let corpus: LanguageModelCorpus
+    public let model: LanguageModel
+    let optimizer: Optimizer
+    var generator: RandomGenerator
+    var schedule: LearningRateSchedule
+    let batcher: LMBatcher
+    let metrics: MetricsLog
+    let progress: ProgressReporter
+    /// Where results meant for the user (not progress) go; standard output by default.
+    let say: (String) -> Void
+
+    // Position and running state, all saved in `last.safetensors`.
+    var epoch = 1                 // the epoch in progress (1-based)
+    var nextChunk = 0             // the next chunk of that epoch
+    var step = 0                  // optimizer steps taken
+    var carried: RecurrentState   // (L, B, H): the state the next chunk starts from
+    var epochLoss = 0.0           // Σ loss of this epoch's chunks so far
+    var epochCount = 0            // targets of this epoch so far
+    var bestValidLoss: Double?
+    var skipped = 0
+
+    var paths: (config: String, vocab: String, best: String, last: String, metrics: String, curves: String) {
+        (folder + "/config.json", folder + "/vocab.tsv", folder + "/model.safetensors",
+         folder + "/last.safetensors", folder + "/metrics.jsonl", folder + "/curves.svg")
+    }
+
+    /// Starts a new run in `folder` (created if needed; refused if it already holds a run).
+    public init(configuration: LanguageModelRunConfiguration, corpus: LanguageModelCorpus, folder: String,
+                progress: ProgressReporter = ProgressReporter(), say: @escaping (String) -> Void = { print($0) }) throws {
+        let t = configuration.training
+        guard let batcher = LMBatcher(tokens: corpus.train, batchSize: t.batchSize, bptt: t.bptt) else {
+            throw CorpusError.tooShort(path: configuration.corpus.train, tokens: corpus.train.count, batchSize: t.batchSize)
+        }
+        if FileManager.default.fileExists(atPath: folder + "/config.json") {
+            throw TrainingError.runExists(folder: folder)
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw FileWriteError(path: folder, cause: "cannot create the run folder (\(Self.reason(error)))")
+        }
+        self.folder = folder
+        self.configuration = configuration
+        self.corpus = corpus
+        self.batcher = batcher
+        self.progress = progress
+        self.say = say
+        generator = RandomGenerator(seed: t.seed)
+        model = LanguageModel(configuration: configuration.model, initRange: t.initRange, generator: generator)
+        optimizer = Self.makeOptimizer(t, parameters: model.parameters)
+        schedule = t.schedule
+        carried = model.zeroState(batchSize: t.batchSize)
+        metrics = MetricsLog(path: folder + "/metrics.jsonl")
+        try Self.writeConfiguration(configuration, to: paths.config)
+        try corpus.vocabulary.save(to: paths.vocab)
+    }
+
+    /// Continues the run in `folder` from its `last.safetensors`.
+    public init(resuming folder: String, progress: ProgressReporter = ProgressReporter(),
+                say: @escaping (String) -> Void = { print($0) }) throws {
+        let configuration = try Self.readConfiguration(folder: folder)
+        let vocabulary: Vocabulary
+        do { vocabulary = try Vocabulary(contentsOf: folder + "/vocab.tsv") } catch {
+            throw TrainingError.notARun(folder: folder, cause: "\(error)")
+        }
+        let lastPath = folder + "/last.safetensors"
+        guard FileManager.default.fileExists(atPath: lastPath) else {
+            throw TrainingError.notARun(folder: folder, cause: "it has no last.safetensors checkpoint to resume from")
+        }
+        let last = try SafeTensorsFile(contentsOf: lastPath)
+        let t = configuration.training
+        let corpus = try LanguageModelCorpus(source: configuration.corpus, tokenizer: configuration.tokenizer,
+                                             vocabulary: vocabulary)
+        guard let batcher = LMBatcher(tokens: corpus.train, batchSize: t.batchSize, bptt: t.bptt) else {
+            throw CorpusError.tooShort(path: configuration.corpus.train, tokens: corpus.train.count, batchSize: t.batchSize)
+        }
+        self.folder = folder
+        self.configuration = configuration
+        self.corpus = corpus
+        self.batcher = batcher
+        self.progress = progress
+        self.say = say
+        generator = RandomGenerator(seed: t.seed)
+        model = LanguageModel(configuration: configuration.model, initRange: t.initRange, generator: generator)
+        optimizer = Self.makeOptimizer(t, parameters: model.parameters)
+        schedule = t.schedule
+        carried = model.zeroState(batchSize: t.batchSize)
+        let existing = FileManager.default.fileExists(atPath: folder + "/metrics.jsonl")
+            ? try MetricsLog.load(path: folder + "/metrics.jsonl") : MetricsLog(path: folder + "/metrics.jsonl")
+        metrics = existing
+        try restore(from: last)
+    }
+
+    static func makeOptimizer(_ t: LanguageModelTrainingSettings, parameters: ParameterRegistry) -> Optimizer {
+        switch t.optimizer {
+        case .sgd:
+            return SGD(parameters: parameters, learningRate: Float(t.learningRate), momentum: Float(t.momentum),
+                       weightDecay: Float(t.weightDecay))
+        case .adam:
+            return Adam(parameters: parameters, learningRate: Float(t.learningRate), weightDecay: Float(t.weightDecay))
+        case .adamw:
+            return Adam.adamW(parameters: parameters, learningRate: Float(t.learningRate), weightDecay: Float(t.weightDecay))
+        }
+    }
+
+    // MARK: the loop
+
+    /// Trains until the last epoch ends (then evaluates the best model on the test text) or
+    /// until Ctrl-C (then saves a resumable state and evaluates the validation text).
+    public func run() throws -> Summary {
+        let t = configuration.training
+        guard epoch <= t.epochs else { throw TrainingError.finished(folder: folder) }
+        Interrupt.install()
+        defer { Interrupt.uninstall() }
+        let tokensPerChunk = Double(t.batchSize * t.bptt)
+        var lastCheckpoint = Date()
+        while epoch <= t.epochs {
+            let rate = schedule.rate(epoch: epoch, step: step + 1)
+            let epochStart = Date()
+            var windowLoss = 0.0, windowCount = 0, windowStart = Date(), windowTokens = 0
+            var epochTokens = 0
+            while nextChunk < batcher.chunkCount {
+                if Interrupt.requested { return try stopOnInterrupt() }
+                let chunk = batcher.chunk(nextChunk)
+                model.parameters.zeroGradients()
+                let r = model.trainStep(inputs: chunk.inputs, targets: chunk.targets, steps: chunk.steps,
+                                        batch: t.batchSize, initialState: carried, generator: generator)
+                let norm = t.clipNorm.map { model.parameters.clipGradientNorm(maxNorm: $0) }
+                    ?? model.parameters.gradientNorm()
+                if !r.totalLoss.isFinite || !norm.isFinite {
+                    let what = !r.totalLoss.isFinite ? "the loss is \(r.totalLoss)" : "the gradient norm is \(norm)"
+                    switch t.onNaN {
+                    case .stop:
+                        let checkpoint = FileManager.default.fileExists(atPath: paths.last) ? paths.last : nil
+                        throw TrainingError.diverged(step: step + 1, epoch: epoch, batch: nextChunk + 1, what: what,
+                                                     checkpoint: checkpoint)
+                    case .skip:
+                        skipped += 1
+                        progress.line("skipped batch \(nextChunk + 1) of epoch \(epoch): \(what)")
+                        nextChunk += 1
+                        continue
+                    }
+                }
+                optimizer.learningRate = Float(rate)
+                optimizer.step()
+                step += 1
+                carried = r.finalState
+                nextChunk += 1
+                epochLoss += r.totalLoss
+                epochCount += r.count
+                windowLoss += r.totalLoss
+                windowCount += r.count
+                windowTokens += r.count
+                epochTokens += r.count
+
+                let elapsed = Date().timeIntervalSince(epochStart)
+                let speed = Double(epochTokens) / max(elapsed, 1e-9)
+                let remaining = Double(batcher.chunkCount - nextChunk) * tokensPerChunk / max(speed, 1e-9)
+                let loss = windowLoss / Double(max(windowCount, 1))
+                progress.update(
+                    fraction: Double(nextChunk) / Double(batcher.chunkCount),
+                    status: "epoch \(epoch)/\(t.epochs)  \(ProgressReporter.rate(speed)) tok/s  loss "
+                        + String(format: "%.3f  ppl %.1f  lr %@  ETA %@", loss, exp(loss), Self.number(rate),
+                                 ProgressReporter.clock(remaining)))
+                if step % t.logEvery == 0 {
+                    let seconds = Date().timeIntervalSince(windowStart)
+                    metrics.append(.init(kind: "step", epoch: epoch, step: step, values: [
+                        "loss": loss, "ppl": exp(loss), "lr": rate,
+                        "tokens_per_s": Double(windowTokens) / max(seconds, 1e-9),
+                    ]))
+                    windowLoss = 0; windowCount = 0; windowTokens = 0; windowStart = Date()
+                }
+                if t.checkpointSeconds > 0 && Date().timeIntervalSince(lastCheckpoint) >= t.checkpointSeconds {
+                    try saveLast()
+                    lastCheckpoint = Date()
+                }
+            }
+            // End of epoch: evaluate, keep the best, checkpoint.
+            let trainLoss = epochLoss / Double(max(epochCount, 1))
+            let valid = corpus.valid.count >= 2
+                ? LanguageModelEvaluation.evaluate(model, tokens: corpus.valid, batchSize: t.evalBatchSize, bptt: t.bptt,
+                                                   progress: evaluationProgress("valid"))
+                : nil
+            var improved = false
+            if let valid {
+                if bestValidLoss.map({ valid.meanLoss < $0 }) ?? true {
+                    bestValidLoss = valid.meanLoss
+                    improved = true
+                    try saveBest(validPerplexity: valid.perplexity)
+                }
+                schedule.observe(validationLoss: valid.meanLoss)
+            } else if bestValidLoss == nil || epoch == t.epochs {
+                try saveBest(validPerplexity: nil)  // no validation text: the latest model is the one
+            }
+            let seconds = Date().timeIntervalSince(epochStart)
+            var values: [String: Double] = ["train_ppl": exp(trainLoss), "lr": rate, "seconds": seconds,
+                                            "skipped": Double(skipped)]
+            if let valid { values["valid_ppl"] = valid.perplexity }
+            metrics.append(.init(kind: "epoch", epoch: epoch, step: step, values: values))
+            progress.line(String(format: "epoch %d/%d  train ppl %.2f", epoch, t.epochs, exp(trainLoss))
+                + (valid.map { String(format: "  valid ppl %.2f", $0.perplexity) + (improved ? " (best)" : "") } ?? "")
+                + "  lr \(Self.number(rate))  \(ProgressReporter.clock(seconds))")
+            epoch += 1
+            nextChunk = 0
+            epochLoss = 0
+            epochCount = 0
+            carried = model.zeroState(batchSize: t.batchSize)
+            try saveLast()
+            lastCheckpoint = Date()
+        }
+        progress.finish()
+        let test = try testBest()
+        return Summary(epochsDone: t.epochs, bestValidPerplexity: bestValidLoss.map { exp($0) },
+                       testPerplexity: test, interrupted: false, skippedBatches: skipped)
+    }
+
+    /// Ctrl-C: the batch in flight has finished; save, evaluate, say how to go on.
+    func stopOnInterrupt() throws -> Summary {
+        try saveLast()
+        progress.finish()
+        let t = configuration.training
+        let valid = corpus.valid.count >= 2
+            ? LanguageModelEvaluation.evaluate(model, tokens: corpus.valid, batchSize: t.evalBatchSize, bptt: t.bptt)
+            : nil
+        say("interrupted in epoch \(epoch) at batch \(nextChunk) of \(batcher.chunkCount)"
+            + (valid.map { String(format: "; valid ppl %.2f now", $0.perplexity) } ?? "")
+            + "; continue with: lstmkit train --resume \(folder)")
+        return Summary(epochsDone: epoch - 1, bestValidPerplexity: bestValidLoss.map { exp($0) },
+                       testPerplexity: nil, interrupted: true, skippedBatches: skipped)
+    }
+
+    /// Evaluates `model.safetensors` on the test text (if any) and logs it.
+    func testBest() throws -> Double? {
+        guard corpus.test.count >= 2 else {
+            say("no test text: test perplexity not measured")
+            return nil
+        }
+        let best = LanguageModel(configuration: configuration.model, generator: RandomGenerator(seed: 0))
+        try best.parameters.load(contentsOf: paths.best, allowingExtra: false)
+        let t = configuration.training
+        guard let r = LanguageModelEvaluation.evaluate(best, tokens: corpus.test, batchSize: t.evalBatchSize, bptt: t.bptt,
+                                                       progress: evaluationProgress("test"))
+        else { return nil }
+        progress.finish()
+        metrics.append(.init(kind: "test", epoch: epoch - 1, step: step, values: ["test_ppl": r.perplexity]))
+        try metrics.flush()
+        say(String(format: "test perplexity %.2f (%d tokens, best model: %@)", r.perplexity, r.count, paths.best))
+        return r.perplexity
+    }
+
+    /// A live bar while evaluating; nothing when progress goes to a log (the epoch line follows).
+    func evaluationProgress(_ part: String) -> ((Double) -> Void)? {
+        guard progress.mode == .live else { return nil }
+        return { self.progress.update(fraction: $0, status: "evaluating \(part)") }
+    }
+
+    // MARK: checkpoints
+
+    func saveBest(validPerplexity: Double?) throws {
+        var metadata = ["format": String(LanguageModelRunConfiguration.currentFormat), "kind": "language-model",
+                        "epoch": String(epoch), "step": String(step)]
+        if let validPerplexity { metadata["valid_ppl"] = String(validPerplexity) }
+        try model.parameters.write(to: paths.best, metadata: metadata)
+    }
+
+    /// Writes the metrics and curves first, then `last.safetensors` naming how many metrics
+    /// records it has seen, so a crash between the two never leaves the checkpoint ahead of
+    /// the log.
+    func saveLast() throws {
+        try metrics.flush()
+        try writeCurves()
+        var tensors = model.parameters.namedValues
+        let (optimizerTensors, optimizerMetadata) = optimizer.state()
+        tensors += optimizerTensors
+        tensors.append(("train.state.hidden", carried.hidden))
+        if let cell = carried.cell { tensors.append(("train.state.cell", cell)) }
+        var metadata = optimizerMetadata
+        metadata["format"] = String(LanguageModelRunConfiguration.currentFormat)
+        metadata["train.epoch"] = String(epoch)
+        metadata["train.next_chunk"] = String(nextChunk)
+        metadata["train.step"] = String(step)
+        metadata["train.generator"] = generator.stateText
+        metadata["train.epoch_loss"] = Self.exact(epochLoss)
+        metadata["train.epoch_count"] = String(epochCount)
+        metadata["train.best_valid_loss"] = bestValidLoss.map(Self.exact) ?? "none"
+        metadata["train.skipped"] = String(skipped)
+        metadata["train.metrics_records"] = String(metrics.records.count)
+        metadata["train.threads"] = String(Threads.count)
+        metadata["train.corpus_tokens"] = String(corpus.train.count)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys  // the same state must give the same bytes
+        metadata["train.schedule"] = String(decoding: try encoder.encode(schedule), as: UTF8.self)
+        try SafeTensorsFile.write(tensors, metadata: metadata, to: paths.last)
+    }
+
+    func restore(from file: SafeTensorsFile) throws {
+        func field(_ key: String) throws -> String {
+            guard let value = file.metadata[key] else {
+                throw TrainingError.notARun(folder: folder, cause: "last.safetensors lacks '\(key)'")
+            }
+            return value
+        }
+        func integer(_ key: String) throws -> Int {
+            guard let value = Int(try field(key)), value >= 0 else {
+                throw TrainingError.notARun(folder: folder, cause: "last.safetensors has a bad '\(key)'")
+            }
+            return value
+        }
+        if let format = Int(file.metadata["format"] ?? ""), format > LanguageModelRunConfiguration.currentFormat {
+            throw TrainingError.newerFormat(folder: folder, format: format)
+        }
+        let tokens = try integer("train.corpus_tokens")
+        guard tokens == corpus.train.count else {
+            throw TrainingError.corpusChanged(folder: folder, detail: "\(tokens) training tokens then, \(corpus.train.count) now")
+        }
+        try model.parameters.load(from: file, allowingExtra: true)
+        try optimizer.loadState(from: file)
+        let hidden = try file.tensor(named: "train.state.hidden", shape: carried.hidden.shape)
+        carried.hidden.assign(hidden)
+        if let cell = carried.cell {
+            cell.assign(try file.tensor(named: "train.state.cell", shape: cell.shape))
+        }
+        guard let restored = RandomGenerator(stateText: try field("train.generator")),
+              let epochLoss = Double(try field("train.epoch_loss")),
+              let schedule = try? JSONDecoder().decode(LearningRateSchedule.self, from: Data(try field("train.schedule").utf8))
+        else { throw TrainingError.notARun(folder: folder, cause: "last.safetensors has unreadable training state") }
+        generator = restored
+        self.schedule = schedule
+        self.epochLoss = epochLoss
+        epoch = try integer("train.epoch")
+        nextChunk = try integer("train.next_chunk")
+        step = try integer("train.step")
+        epochCount = try integer("train.epoch_count")
+        skipped = try integer("train.skipped")
+        let best = try field("train.best_valid_loss")
+        bestValidLoss = best == "none" ? nil : Double(best)
+        guard nextChunk <= batcher.chunkCount else {
+            throw TrainingError.corpusChanged(folder: folder, detail: "the checkpoint is at batch \(nextChunk) of \(batcher.chunkCount)")
+        }
+        let records = try integer("train.metrics_records")
+        metrics.keepFirst(records)
+        if let threads = Int(file.metadata["train.threads"] ?? ""), threads != Threads.count {
+            progress.line("note: the run used \(threads) threads and resumes with \(Threads.count); "
+                + "results will not be bit-identical to an uninterrupted run")
+        }
+        progress.line("resuming \(folder) at epoch \(epoch), batch \(nextChunk + 1) of \(batcher.chunkCount) (step \(step))")
+    }
+
+    // MARK: files
+
+    static func writeConfiguration(_ configuration: LanguageModelRunConfiguration, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(Array(try encoder.encode(configuration)) + [0x0A], to: path)
+    }
+
+    /// Reads `config.json` of a run folder, refusing a newer format or another kind of run.
+    public static func readConfiguration(folder: String) throws -> LanguageModelRunConfiguration {
+        let path = folder + "/config.json"
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw TrainingError.notARun(folder: folder, cause: "no such folder")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TrainingError.notARun(folder: folder, cause: "it has no readable config.json")
+        }
+        struct Header: Decodable { var format: Int?; var kind: String? }
+        guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            throw TrainingError.notARun(folder: folder, cause: "config.json is not valid JSON")
+        }
+        if let format = header.format, format > LanguageModelRunConfiguration.currentFormat {
+            throw TrainingError.newerFormat(folder: folder, format: format)
+        }
+        guard header.kind == "language-model" else {
+            throw TrainingError.notARun(folder: folder, cause: "config.json describes a '\(header.kind ?? "unknown")' run, not a language model")
+        }
+        do {
+            return try JSONDecoder().decode(LanguageModelRunConfiguration.self, from: data)
+        } catch {
+            throw TrainingError.notARun(folder: folder, cause: "config.json is incomplete (\(Self.reason(error)))")
+        }
+    }
+
+    func writeCurves() throws {
+        let epochs = metrics.records.filter { $0.kind == "epoch" }
+        let steps = metrics.records.filter { $0.kind == "step" }
+        func points(_ records: [MetricsLog.Record], _ key: String, x: (MetricsLog.Record) -> Double) -> [(x: Double, y: Double)] {
+            records.compactMap { r in r.values[key].map { (x(r), $0) } }
+        }
+        let perplexity = LineChart(
+            title: "Perplexity by epoch", xLabel: "epoch", yLabel: "perplexity", logY: true, integerX: true,
+            series: [
+                .init(name: "train", points: points(epochs, "train_ppl") { Double($0.epoch) }, color: "#1f77b4", markers: true),
+                .init(name: "valid", points: points(epochs, "valid_ppl") { Double($0.epoch) }, color: "#d62728",
+                      dashed: true, markers: true),
+            ])
+        let loss = LineChart(
+            title: "Training loss", xLabel: "optimizer step", yLabel: "cross-entropy (nats)",
+            series: [.init(name: "train loss (mean over \(configuration.training.logEvery) batches)",
+                           points: points(steps, "loss") { Double($0.step) }, color: "#2ca02c")])
+        try AtomicFile.write(LineChart.document([perplexity, loss]), to: paths.curves)
+    }
+
+    /// A Double written so that reading it back gives the same bits.
+    static func exact(_ value: Double) -> String { "\(value)" }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(format: "%.4g", value)
+    }
+
+    static func reason(_ error: Error) -> String {
+        (error as NSError).localizedDescription
+    }
+}

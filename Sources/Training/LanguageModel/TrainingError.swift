@@ -1,0 +1,29 @@
+/// Why training stopped or could not start; one sentence naming the file or step and the cause.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    case runExists(folder: String)
+    case notARun(folder: String, cause: String)
+    case newerFormat(folder: String, format: Int)
+    case corpusChanged(folder: String, detail: String)
+    case diverged(step: Int, epoch: Int, batch: Int, what: String, checkpoint: String?)
+    case finished(folder: String)
+
+    public var description: String {
+        switch self {
+        case let .runExists(folder):
+            return "\(folder) already holds a run; continue it with --resume \(folder), or choose another --out"
+        case let .notARun(folder, cause):
+            return "\(folder) is not a usable run folder: \(cause)"
+        case let .newerFormat(folder, format):
+            return "\(folder) was written by a newer lstmkit (run format \(format), this one reads up to "
+                + "\(LanguageModelRunConfiguration.currentFormat)); upgrade lstmkit"
+        case let .corpusChanged(folder, detail):
+            return "the corpus of \(folder) changed since the run started (\(detail)); resume needs the same text"
+        case let .diverged(step, epoch, batch, what, checkpoint):
+            return "training diverged at step \(step) (epoch \(epoch), batch \(batch)): \(what); "
+                + (checkpoint.map { "the last good checkpoint is \($0); " } ?? "")
+                + "lower the learning rate or clip gradients (--clip), or pass --on-nan skip"
+        case let .finished(folder):
+            return "\(folder) has finished all its epochs; there is nothing to resume"
+        }
+    }
+}
