@@ -13,6 +13,8 @@ struct LSTMKitCommand: ParsableCommand {
         subcommands: [
             VersionCommand.self,
             BLEUCommand.self,
+            ReplCommand.self,
+            GenerateCommand.self,
         ]
     )
 
