@@ -148,7 +148,8 @@ public final class NextWordREPL<Model: NextWordModel> {
         var continuation = model.copyState(state)
         let ids = try model.sampleContinuation(
             from: &continuation, wordCount: count, sampler: sampler, using: &generator, shouldStop: shouldStop)
-        let text = model.detokenize(ids.map(model.word(for:)))
+        // A sentence end as the last word must not add an empty line to the block.
+        let text = model.detokenize(ids.map(model.word(for:))).trimmingTrailingWhitespace()
         let stopped = ids.count < count ? "  (stopped after \(ids.count) words)" : ""
         output.write((context.isEmpty ? "" : "… ") + text + stopped + "\n\n")
     }

@@ -44,6 +44,9 @@ struct GenerateCommand: ParsableCommand {
         try model.feed(tokens.map(\.id), into: &state)
         var generator = SplitMix64(seed: sampling.seed)
         let ids = try model.sampleContinuation(from: &state, wordCount: words, sampler: sampler, using: &generator)
-        print(model.detokenize(tokens.map(\.text) + ids.map(model.word(for:))))
+        // A sentence end as the last word must not leave an empty line.
+        var text = model.detokenize(tokens.map(\.text) + ids.map(model.word(for:)))
+        while text.last?.isNewline == true { text.removeLast() }
+        print(text)
     }
 }

@@ -78,8 +78,9 @@ final class SamplerTests: XCTestCase {
 
     func testTopKNeverLeavesTheKBest() throws {
         var g = TestGenerator(seed: 5)
-        for (index, row) in randomRows(count: 60, size: 40, seed: 9).enumerated() {
-            let k = 1 + index % 6
+        let rows = randomRows(count: 60, size: 40, seed: 9) + randomRows(count: 20, size: 300, seed: 10)
+        for (index, row) in rows.enumerated() {
+            let k = [1, 2, 3, 5, 17, 40][index % 6]
             let best = Set(sortedIDs(row).prefix(k))
             let s = try sampler(topK: k)
             XCTAssertEqual(Set(try s.distribution(scores: row).map(\.id)), best, "row \(index), k \(k)")
@@ -89,25 +90,34 @@ final class SamplerTests: XCTestCase {
         }
     }
 
+    /// `distribution` in id order: with a filter the sampler keeps no particular order.
+    func distribution(_ s: Sampler, _ scores: [Float]) throws -> [(id: Int, probability: Double)] {
+        try s.distribution(scores: scores).sorted { $0.id < $1.id }
+    }
+
     func testTopKRenormalisesTheKept() throws {
-        let got = try sampler(topK: 2).distribution(scores: logs([0.1, 0.5, 0.3, 0.1]))
+        let got = try distribution(sampler(topK: 2), logs([0.1, 0.5, 0.3, 0.1]))
         XCTAssertEqual(got.map(\.id), [1, 2])
         XCTAssertNil(Tolerance(absolute: 1e-6, relative: 1e-5).mismatchReport(got.map(\.probability), [0.625, 0.375]))
     }
 
     func testTopPKeepsTheSmallestSetReachingP() throws {
         let row = logs([0.15, 0.5, 0.05, 0.3])
-        let cases: [(Double, [Int])] = [(0.3, [1]), (0.75, [1, 3]), (0.85, [1, 3, 0]), (0.97, [1, 3, 0, 2])]
+        let cases: [(Double, [Int])] = [(0.3, [1]), (0.75, [1, 3]), (0.85, [0, 1, 3]), (0.97, [0, 1, 2, 3])]
         for (p, expected) in cases {
-            XCTAssertEqual(try sampler(topP: p).distribution(scores: row).map(\.id), expected, "p = \(p)")
+            XCTAssertEqual(try distribution(sampler(topP: p), row).map(\.id), expected, "p = \(p)")
         }
+        let kept = try distribution(sampler(topP: 0.75), row).map(\.probability)
+        XCTAssertNil(Tolerance(absolute: 1e-6, relative: 1e-5).mismatchReport(kept, [0.5 / 0.8, 0.3 / 0.8]))
     }
 
-    /// Against a brute-force nucleus on random rows, alone and after top-k.
+    /// Against a brute-force nucleus on random rows, alone and after top-k; rows of 50 and of
+    /// 300 words, so the quickselect partitions (beyond 16 words) are exercised.
     func testTopPMatchesAFullSort() throws {
-        for (index, row) in randomRows(count: 80, size: 50, seed: 21).enumerated() {
+        let rows = randomRows(count: 80, size: 50, seed: 21) + randomRows(count: 40, size: 300, seed: 22)
+        for (index, row) in rows.enumerated() {
             let p = [0.1, 0.5, 0.9, 0.99][index % 4]
-            let k = [0, 0, 3, 10][(index / 4) % 4]
+            let k = [0, 0, 3, 25][(index / 4) % 4]
             let order = sortedIDs(row)
             let candidates = k > 0 ? Array(order.prefix(k)) : order
             func weight(_ id: Int) -> Double { exp(Double(row[id]) - Double(row[order[0]])) }
@@ -119,8 +129,8 @@ final class SamplerTests: XCTestCase {
                 cumulative += weights[kept]
                 kept += 1
             }
-            let got = try sampler(topK: k, topP: p).distribution(scores: row).map(\.id)
-            XCTAssertEqual(got, Array(candidates.prefix(kept)), "row \(index), p \(p), k \(k)")
+            let got = try distribution(sampler(topK: k, topP: p), row).map(\.id)
+            XCTAssertEqual(got, candidates.prefix(kept).sorted(), "row \(index), p \(p), k \(k)")
         }
     }
 

@@ -35,7 +35,8 @@ public struct Sampler: Sendable {
     }
 
     /// The distribution a draw comes from: the ids that can be drawn with their probabilities
-    /// (summing to 1), most likely first when a filter applies, else in id order.
+    /// (summing to 1), in the order a draw scans them: id order without top-k and top-p, else
+    /// no particular order.
     public func distribution(scores: [Float]) throws -> [(id: Int, probability: Double)] {
         let pool = try candidates(scores)
         return zip(pool.ids, pool.weights).map { ($0, $1 / pool.total) }
@@ -85,32 +86,106 @@ public struct Sampler: Sendable {
             return Pool(ids: ids, weights: kept, total: total)
         }
 
-        // Only the best few words matter: rather than sorting all V, collect the words above a
-        // falling threshold until they are known to contain the kept set. Every word outside the
-        // collection weighs less than every word in it, so its sorted order is a prefix of the
-        // full sorted order.
-        var threshold = 1.0
-        while true {
-            threshold /= 16
-            var ids: [Int] = []
-            for (id, w) in weights.enumerated() where w > 0 && w >= threshold { ids.append(id) }
-            let complete = ids.count == positive
-            if limitK && ids.count < options.topK && !complete { continue }
-            ids.sort { weights[$0] > weights[$1] || (weights[$0] == weights[$1] && $0 < $1) }
-            if limitK { ids.removeLast(ids.count - options.topK) }
-
-            // The nucleus is taken over the (renormalised) top-k words when k limits them.
-            let mass = limitK ? ids.reduce(0.0) { $0 + weights[$1] } : total
-            let goal = options.topP * mass
-            var cumulative = 0.0
-            var kept = 0
-            while kept < ids.count && (kept == 0 || cumulative < goal) {
-                cumulative += weights[ids[kept]]
-                kept += 1
+        // Only the kept words matter, and sorting all V would cost more than the LSTM step:
+        // quickselect finds them in expected linear time, whatever the distribution's shape.
+        var items: [Item] = []
+        items.reserveCapacity(positive)
+        for (id, w) in weights.enumerated() where w > 0 { items.append(Item(weight: w, id: id)) }
+        let end = items.withUnsafeMutableBufferPointer { buffer -> Int in
+            if limitK {
+                Self.selectTop(options.topK, in: buffer)
+                guard options.topP < 1 else { return options.topK }
+                var top = UnsafeMutableBufferPointer(rebasing: buffer[0..<options.topK])
+                top.sort(by: Item.ranksBefore)
+                var mass = 0.0
+                for item in top { mass += item.weight }
+                return Self.nucleusEnd(in: top, goal: options.topP * mass)
             }
-            if cumulative < goal && !complete && !limitK { continue }
-            let chosen = Array(ids[..<kept])
-            return Pool(ids: chosen, weights: chosen.map { weights[$0] }, total: cumulative)
+            return Self.selectNucleus(in: buffer, goal: options.topP * total)
         }
+        let chosen = items[..<end]
+        return Pool(ids: chosen.map { $0.id }, weights: chosen.map { $0.weight },
+                    total: chosen.reduce(0) { $0 + $1.weight })
+    }
+
+    /// A word and its weight; words rank by weight, then by lower id.
+    struct Item {
+        var weight: Double
+        var id: Int
+
+        static func ranksBefore(_ a: Item, _ b: Item) -> Bool {
+            a.weight > b.weight || (a.weight == b.weight && a.id < b.id)
+        }
+    }
+
+    /// Below this many items a range is sorted rather than partitioned.
+    static let smallRange = 16
+
+    /// Moves a pivot of `buffer[low..<high]` (median of three) to its ranked place and the items
+    /// ranking before it in front of it. Returns its index and the mass in front.
+    static func partition(_ buffer: UnsafeMutableBufferPointer<Item>, _ low: Int, _ high: Int) -> (Int, Double) {
+        let middle = low + (high - low) / 2
+        var a = low, b = middle, c = high - 1
+        if Item.ranksBefore(buffer[b], buffer[a]) { swap(&a, &b) }
+        if Item.ranksBefore(buffer[c], buffer[b]) { swap(&b, &c) }
+        if Item.ranksBefore(buffer[b], buffer[a]) { swap(&a, &b) }
+        buffer.swapAt(b, high - 1)
+        let pivot = buffer[high - 1]
+        var store = low
+        var mass = 0.0
+        for i in low..<(high - 1) where Item.ranksBefore(buffer[i], pivot) {
+            mass += buffer[i].weight
+            buffer.swapAt(i, store)
+            store += 1
+        }
+        buffer.swapAt(store, high - 1)
+        return (store, mass)
+    }
+
+    /// Rearranges `buffer` so its first `k` items are the k best (in no particular order).
+    static func selectTop(_ k: Int, in buffer: UnsafeMutableBufferPointer<Item>) {
+        var low = 0, high = buffer.count
+        while high - low > smallRange {
+            let (p, _) = partition(buffer, low, high)
+            if p == k { return }
+            if p < k { low = p + 1 } else { high = p }
+        }
+        var rest = UnsafeMutableBufferPointer(rebasing: buffer[low..<high])
+        rest.sort(by: Item.ranksBefore)
+    }
+
+    /// Rearranges `buffer` so the nucleus, the shortest run of best items whose weights reach
+    /// `goal`, comes first (in no particular order), and returns its length. Masses are summed
+    /// partition by partition rather than best first, so a word can differ from a sorted scan's
+    /// choice only when a running sum lands within rounding error of the goal.
+    static func selectNucleus(in buffer: UnsafeMutableBufferPointer<Item>, goal: Double) -> Int {
+        var low = 0, high = buffer.count
+        var massBefore = 0.0 // of buffer[0..<low], all in the nucleus; stays below the goal
+        while high - low > smallRange {
+            let (p, mass) = partition(buffer, low, high)
+            if massBefore + mass >= goal {
+                high = p
+            } else if massBefore + mass + buffer[p].weight >= goal {
+                return p + 1
+            } else {
+                massBefore += mass + buffer[p].weight
+                low = p + 1
+            }
+        }
+        var rest = UnsafeMutableBufferPointer(rebasing: buffer[low..<high])
+        rest.sort(by: Item.ranksBefore)
+        return low + nucleusEnd(in: rest, goal: goal - massBefore, keepOne: low == 0)
+    }
+
+    /// In best-first `items`, how many it takes for the weights to reach `goal` (all when they
+    /// never do); at least one when `keepOne`.
+    static func nucleusEnd(in items: UnsafeMutableBufferPointer<Item>, goal: Double, keepOne: Bool = true) -> Int {
+        var cumulative = 0.0
+        var kept = 0
+        while kept < items.count && ((keepOne && kept == 0) || cumulative < goal) {
+            cumulative += items[kept].weight
+            kept += 1
+        }
+        return kept
     }
 }
