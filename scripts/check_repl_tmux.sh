@@ -97,6 +97,8 @@ wait_for "Up recalls the previous session's line from the history file" sh -c "t
 sleep 0.2
 tmux_ send-keys -t check C-c
 wait_for "Ctrl-C at the prompt leaves with status 0" grep -q '__EXIT__ 0' || true
+wait_for "Ctrl-C leaves the typed line drawn once, then a new line" \
+    sh -c "grep -B1 '__EXIT__' | head -n 1 | grep -qx '> $prompt_text *'" || true
 wait_for "the terminal is back in its normal mode after Ctrl-C" grep -q '__TTY_SANE__' || true
 
 if [ "$failures" -eq 0 ]; then

@@ -72,8 +72,9 @@ static int read_key(EditLine *el, wchar_t *key) {
         if (count < 0) {
             if (errno == EINTR) {
                 // A window resize or a return from Ctrl-Z: libedit's handler fixed the terminal
-                // mode and size; draw the line again, as libedit's own reader does.
-                el_set(el, EL_REFRESH);
+                // mode and size; draw the line again, as libedit's own reader does. (Ctrl-C ends
+                // the read at the top of the loop, with the line left as it was.)
+                if (!interrupt_arrived) el_set(el, EL_REFRESH);
                 continue;
             }
             *key = 0;
@@ -186,6 +187,9 @@ int cedit_read_line(cedit_editor *editor, const char **line) {
     int count = 0;
     const char *text = el_gets(editor->el, &count);
     if (!text) {
+        // End the prompt's line where it was drawn, so the shell's prompt starts afresh.
+        fputc('\n', editor->output);
+        fflush(editor->output);
         if (cedit_interrupt_take()) return CEDIT_INTERRUPTED;
         return count == 0 ? CEDIT_END_OF_INPUT : CEDIT_FAILED;
     }

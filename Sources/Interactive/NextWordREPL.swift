@@ -60,8 +60,6 @@ public final class NextWordREPL<Model: NextWordModel> {
         while true {
             switch input.readLine(prompt: "> ") {
             case .endOfInput, .interrupted:
-                // Leave the shell's prompt on a line of its own.
-                if input.isInteractive { output.write("\n") }
                 return
             case .line(let line):
                 let goOn = handle(line, shouldStop: input.takeInterrupt)
@@ -201,7 +199,7 @@ public final class NextWordREPL<Model: NextWordModel> {
     private var banner: String {
         let name = title.isEmpty ? "" : " · \(title)"
         return "lstmkit repl\(name) · \(model.vocabularySize) words\n"
-            + "Type words and press Enter to see the most likely next words. :help lists the commands; Ctrl-D leaves.\n\n"
+            + "Type words, then Enter, to see the likeliest next words · :help for commands · Ctrl-D leaves\n\n"
     }
 
     private var help: String {

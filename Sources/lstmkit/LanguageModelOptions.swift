@@ -9,8 +9,8 @@ struct LanguageModelOptions: ParsableArguments {
     var model: String?
 
     @Option(name: .customLong("demo-model"), help: ArgumentHelp(
-        "Demo/testing aid, not a trained model: drive a built-in toy bigram table (the only value is 'bigram').",
-        valueName: "bigram"))
+        "Demo/testing aid, not a trained model: drive a built-in toy bigram table instead.",
+        valueName: "name"))
     var demoModel: DemoModel?
 
     enum DemoModel: String, ExpressibleByArgument, CaseIterable {

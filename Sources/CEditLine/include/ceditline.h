@@ -41,7 +41,8 @@ void cedit_set_prompt(cedit_editor *editor, const char *prompt);
 void cedit_set_completer(cedit_editor *editor, cedit_completer completer, void *context);
 
 /// Reads one line with editing. Returns its length in bytes without the newline and points
-/// *line at it (valid until the next call), or a negative `cedit_status`.
+/// *line at it (valid until the next call), or a negative `cedit_status` (after ending the
+/// prompt's line on the terminal).
 int cedit_read_line(cedit_editor *editor, const char **line);
 
 /// Appends a line to the in-memory history (Up arrow recalls it).
