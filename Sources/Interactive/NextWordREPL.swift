@@ -51,11 +51,15 @@ public final class NextWordREPL<Model: NextWordModel> {
     public func run(_ input: any LineSource) {
         if input.isInteractive {
             output.write(banner)
-            let hidden = Set(model.hiddenIDs)
-            let completer = WordCompleter(
-                commands: commandReference.flatMap(\.names),
-                vocabulary: (0..<model.vocabularySize).map(model.word(for:)), hiddenIDs: hidden)
-            input.setCompleter(completer.complete)
+            // Sorting the vocabulary waits for the first Tab rather than delaying the prompt.
+            var completer: WordCompleter?
+            input.setCompleter { [unowned self] beforeCursor in
+                let ready = completer ?? WordCompleter(
+                    commands: commandReference.flatMap(\.names),
+                    vocabulary: (0..<model.vocabularySize).map(model.word(for:)), hiddenIDs: Set(model.hiddenIDs))
+                completer = ready
+                return ready.complete(beforeCursor)
+            }
         }
         while true {
             switch input.readLine(prompt: "> ") {
