@@ -17,6 +17,8 @@ struct LSTMKitCommand: ParsableCommand {
             CorpusCommand.self,
             BenchCommand.self,
             BLEUCommand.self,
+            ReplCommand.self,
+            GenerateCommand.self,
         ]
     )
 

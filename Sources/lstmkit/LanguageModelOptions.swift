@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Interactive
+import Models
+
+/// The model `repl` and `generate` drive: a trained run folder, or the built-in demo table.
+struct LanguageModelOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("A trained language-model run folder, e.g. runs/ptb-small.", valueName: "run"))
+    var model: String?
+
+    @Option(name: .customLong("demo-model"), help: ArgumentHelp(
+        "Demo/testing aid, not a trained model: drive a built-in toy bigram table instead.",
+        valueName: "name"))
+    var demoModel: DemoModel?
+
+    enum DemoModel: String, ExpressibleByArgument, CaseIterable {
+        case bigram
+    }
+
+    func validate() throws {
+        switch (model, demoModel) {
+        case (nil, nil): throw ValidationError("Give the model to use: --model runs/NAME (or --demo-model bigram to try it without one).")
+        case (.some, .some): throw ValidationError("Give either --model or --demo-model, not both.")
+        default: break
+        }
+    }
+
+    /// The model and a title naming it.
+    func load() throws -> (model: any NextWordModel, title: String) {
+        if let model { return (try LanguageModelRun.load(folder: model), model) }
+        return (BigramModel.demo, "demo bigram table (a testing aid, not a trained model)")
+    }
+}
+
+/// Loads a trained language model from its run folder.
+enum LanguageModelRun {
+    // LEAD: once Models has the trained LanguageModel, load config.json, vocab.tsv and the best
+    // weights here and return it (it conforms to NextWordModel); `repl` and `generate` need
+    // nothing else. Until then a present folder reports that loading is not available.
+    static func load(folder: String) throws -> any NextWordModel {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else {
+            throw LanguageModelRunError.missing(folder)
+        }
+        guard isFolder.boolValue else { throw LanguageModelRunError.notAFolder(folder) }
+        throw LanguageModelRunError.loadingNotAvailable(folder)
+    }
+}
+
+/// Why a run folder gave no model; one sentence naming the folder.
+enum LanguageModelRunError: Error, CustomStringConvertible, Equatable {
+    case missing(String)
+    case notAFolder(String)
+    case loadingNotAvailable(String)
+
+    var description: String {
+        switch self {
+        case .missing(let folder):
+            return "\(folder): no such run folder (train one with lstmkit train, or try --demo-model bigram)"
+        case .notAFolder(let folder):
+            return "\(folder) is a file, but --model takes a run folder (runs/NAME)"
+        case .loadingNotAvailable(let folder):
+            return "cannot load \(folder): loading trained language models is not available yet in this build (--demo-model bigram tries the REPL without one)"
+        }
+    }
+}
+
+/// --temperature, --top-k, --top-p, --seed, shared by `repl` (as the starting values of its
+/// commands) and `generate`.
+struct SamplingArguments: ParsableArguments {
+    @Option(help: "Sampling temperature: below 1 sharper, above 1 flatter, 0 always the most likely word.")
+    var temperature: Double = 1
+
+    @Option(name: .customLong("top-k"), help: "Sample from the K most likely words only (0 = all words).")
+    var topK: Int = 0
+
+    @Option(name: .customLong("top-p"), help: "Sample from the smallest set of most likely words reaching probability P (1 = all words).")
+    var topP: Double = 1
+
+    @Option(help: "Seed of the random generator: the same seed gives the same text.")
+    var seed: UInt64 = 1
+
+    var options: SamplingOptions { SamplingOptions(temperature: temperature, topK: topK, topP: topP) }
+
+    func validate() throws {
+        do {
+            try options.validate()
+        } catch {
+            throw ValidationError("\(error).")
+        }
+    }
+}
+
+/// Standard output for results; standard error, after flushing them, for complaints.
+extension REPLOutput {
+    static var standard: REPLOutput {
+        REPLOutput(
+            write: { print($0, terminator: "") },
+            complain: { line in
+                fflush(stdout)
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            })
+    }
+}
