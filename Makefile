@@ -2,7 +2,7 @@
 SWIFT ?= swift
 LSTMKIT = .build/release/lstmkit
 
-.PHONY: demo test build bootstrap clean
+.PHONY: demo test build bootstrap clean check-repl
 
 bootstrap:
 	@scripts/bootstrap
@@ -25,6 +25,11 @@ demo: build
 # Unit tests build in debug: keep them single-threaded (oneDNN/OpenMP) and small.
 test: bootstrap
 	OMP_NUM_THREADS=1 $(SWIFT) test
+
+# The REPL on a real terminal (tmux): prompt, predictions, history, Tab, Ctrl-D and Ctrl-C.
+check-repl: bootstrap
+	$(SWIFT) build --product lstmkit
+	scripts/check_repl_tmux.sh
 
 clean:
 	rm -rf .build

@@ -24,6 +24,8 @@ let package = Package(
             name: "CICU",
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
+        // libedit behind a small C API: its native API is variadic, which Swift cannot call.
+        .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
         // oneDNN's row-major sgemm; Debian's libdnnl-dev ships no pkg-config file.
         .systemLibrary(name: "CDNNL"),
         // Small shared utilities with no dependency: atomic file writes, errno text.
@@ -33,10 +35,12 @@ let package = Package(
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .target(name: "Models", dependencies: ["NN", "Text"], swiftSettings: numericSettings),
         .target(name: "Training", dependencies: ["Models", "Support"]),
+        // The next-word REPL: line editor, history file, command driver, demo model.
+        .target(name: "Interactive", dependencies: ["CEditLine", "Models", "Support"]),
         .executableTarget(
             name: "lstmkit",
             dependencies: [
-                "CICU", "CDNNL", "Text", "Tensor", "NN", "Models", "Training",
+                "CICU", "CDNNL", "Text", "Tensor", "NN", "Models", "Training", "Interactive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +51,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"], resources: []),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
+        .testTarget(name: "InteractiveTests", dependencies: ["Interactive", "TestSupport"]),
         // Depends on the executable so that `swift test` always builds the binary it runs.
         .testTarget(name: "CLITests", dependencies: ["lstmkit", "TestSupport"]),
     ],

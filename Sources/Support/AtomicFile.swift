@@ -20,22 +20,23 @@ public struct FileWriteError: Error, CustomStringConvertible, Equatable {
 /// temporary file is renamed over the target; then the folder itself is synced so the rename
 /// survives a power loss.
 public enum AtomicFile {
-    /// Writes `bytes` to `path` atomically.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        try write(to: path) { fd in
+    /// Writes `bytes` to `path` atomically, with `permissions` less the umask.
+    public static func write(_ bytes: [UInt8], to path: String, permissions: mode_t = 0o644) throws {
+        try write(to: path, permissions: permissions) { fd in
             try bytes.withUnsafeBytes { try writeAll(fd, $0, path: path) }
         }
     }
 
-    /// Writes a UTF-8 string to `path` atomically.
-    public static func write(_ text: String, to path: String) throws {
-        try write(Array(text.utf8), to: path)
+    /// Writes a UTF-8 string to `path` atomically, with `permissions` less the umask.
+    public static func write(_ text: String, to path: String, permissions: mode_t = 0o644) throws {
+        try write(Array(text.utf8), to: path, permissions: permissions)
     }
 
     /// Creates a temporary file beside `path`, lets `body` fill it through the descriptor (use
     /// `writeAll`), then syncs and renames it over `path`. On any error the temporary file is
-    /// removed and `path` is untouched.
-    public static func write(to path: String, _ body: (Int32) throws -> Void) throws {
+    /// removed and `path` is untouched. The file gets `permissions` less the umask (private
+    /// files such as a command history pass 0o600).
+    public static func write(to path: String, permissions: mode_t = 0o644, _ body: (Int32) throws -> Void) throws {
         let folder = parentFolder(of: path)
         var template = Array("\(folder)/.\(baseName(of: path)).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -51,7 +52,7 @@ public enum AtomicFile {
             // mkstemp creates 0600; published files get the usual 0644 (less the umask).
             let mask = umask(0)
             umask(mask)
-            fchmod(fd, 0o644 & ~mask)
+            fchmod(fd, permissions & ~mask)
         } catch {
             close(fd)
             throw error

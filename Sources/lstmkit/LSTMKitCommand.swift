@@ -11,14 +11,16 @@ struct LSTMKitCommand: ParsableCommand {
         abstract: "Sequence modelling of text with LSTMs: tokenize, train, predict, translate.",
         version: "0.1.0",
         subcommands: [
-            VersionCommand.self,
+            TrainCommand.self,
+            EvalCommand.self,
+            ReplCommand.self,
+            GenerateCommand.self,
             TokenizeCommand.self,
             VocabCommand.self,
             CorpusCommand.self,
-            BenchCommand.self,
             BLEUCommand.self,
-            TrainCommand.self,
-            EvalCommand.self,
+            BenchCommand.self,
+            VersionCommand.self,
         ]
     )
 

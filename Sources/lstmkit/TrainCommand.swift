@@ -234,13 +234,13 @@ struct TrainCommand: ParsableCommand {
             var tokenizerOptions = TokenizerOptions()
             tokenizerOptions = tokenizerFlags.options
             let given = try vocab.map { try Vocabulary(contentsOf: $0) }
-            progress.line("reading \(source.splitSingleFile ? source.train : [source.train, source.valid, source.test].compactMap { $0 }.joined(separator: ", "))")
+            let folder = out ?? "runs/" + Self.runName(source)
+            if FileManager.default.fileExists(atPath: folder + "/config.json") { throw TrainingError.runExists(folder: folder) }
             let data = try LanguageModelCorpus(source: source, tokenizer: tokenizerOptions, vocabulary: given,
                                                minimumCount: minCount ?? 1, maximumSize: maxSize, lossy: tokenizerFlags.lossy)
             model.vocabularySize = data.vocabulary.count
             if let problem = model.problem { throw ValidationError(problem) }
             training.schedule.base = training.learningRate
-            let folder = out ?? "runs/" + Self.runName(source)
             let configuration = LanguageModelRunConfiguration(model: model, tokenizer: tokenizerOptions, training: training,
                                                               corpus: source, preset: preset)
             trainer = try LanguageModelTrainer(configuration: configuration, corpus: data, folder: folder, progress: progress)

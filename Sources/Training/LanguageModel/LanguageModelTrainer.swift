@@ -51,6 +51,8 @@ public final class LanguageModelTrainer {
     var epochCount = 0            // targets of this epoch so far
     var bestValidLoss: Double?
     var skipped = 0
+    /// Lines to show when the run starts (resume notes).
+    var notes: [String] = []
 
     var paths: (config: String, vocab: String, best: String, last: String, metrics: String, curves: String) {
         (folder + "/config.json", folder + "/vocab.tsv", folder + "/model.safetensors",
@@ -143,6 +145,7 @@ public final class LanguageModelTrainer {
     public func run() throws -> Summary {
         let t = configuration.training
         guard epoch <= t.epochs else { throw TrainingError.finished(folder: folder) }
+        for note in notes { progress.line(note) }
         Interrupt.install()
         defer { Interrupt.uninstall() }
         let tokensPerChunk = Double(t.batchSize * t.bptt)
@@ -373,10 +376,10 @@ public final class LanguageModelTrainer {
         let records = try integer("train.metrics_records")
         metrics.keepFirst(records)
         if let threads = Int(file.metadata["train.threads"] ?? ""), threads != Threads.count {
-            progress.line("note: the run used \(threads) threads and resumes with \(Threads.count); "
+            notes.append("note: the run used \(threads) threads and resumes with \(Threads.count); "
                 + "results will not be bit-identical to an uninterrupted run")
         }
-        progress.line("resuming \(folder) at epoch \(epoch), batch \(nextChunk + 1) of \(batcher.chunkCount) (step \(step))")
+        notes.append("resuming \(folder) at epoch \(epoch), batch \(nextChunk + 1) of \(batcher.chunkCount) (step \(step))")
     }
 
     // MARK: files

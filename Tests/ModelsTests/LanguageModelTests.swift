@@ -1,0 +1,85 @@
+import NN
+import Tensor
+import TestSupport
+import XCTest
+@testable import Models
+
+final class LanguageModelTests: XCTestCase {
+    /// Tokens (T=4, B=3) over a vocabulary of 9.
+    let inputs: [Int32] = [4, 5, 6, 7, 8, 4, 5, 5, 6, 8, 7, 4]
+    let targets: [Int32] = [5, 6, 7, 8, 4, 5, 6, 6, 7, 4, 8, 5]
+
+    func model(cell: RecurrentCellKind = .lstm, tie: Bool = false, layers: Int = 2) -> LanguageModel {
+        let c = LanguageModelConfiguration(vocabularySize: 9, embeddingSize: 6, hiddenSize: 6, layers: layers,
+                                           cell: cell, dropout: 0, tieWeights: tie)
+        return LanguageModel(configuration: c, initRange: 0.3, generator: RandomGenerator(seed: 7))
+    }
+
+    /// Every named gradient, including the carried initial state's effect, against finite
+    /// differences of the mean loss.
+    func testGradientsMatchFiniteDifferences() {
+        for (cell, tie) in [(RecurrentCellKind.lstm, false), (.lstm, true), (.gru, false), (.rnn, true)] {
+            let m = model(cell: cell, tie: tie)
+            let state = m.zeroState(batchSize: 3)
+            state.cell?.fill(0.1)
+            state.hidden.fill(-0.2)
+            m.parameters.zeroGradients()
+            let r = m.trainStep(inputs: inputs, targets: targets, steps: 4, batch: 3, initialState: state,
+                                generator: RandomGenerator(seed: 1))
+            XCTAssertEqual(r.count, 12)
+            let loss = { m.evaluate(inputs: self.inputs, targets: self.targets, steps: 4, batch: 3, initialState: state).totalLoss / 12 }
+            XCTAssertEqual(r.totalLoss / 12, loss(), accuracy: 1e-5, "training and evaluation agree without dropout")
+            for entry in m.parameters.unique {
+                if let report = GradientCheck().report(entry.parameter.value, analytic: entry.parameter.gradient,
+                                                       name: "\(cell) tie=\(tie) \(entry.name)", loss: loss) {
+                    XCTFail(report)
+                }
+            }
+        }
+    }
+
+    func testTiedModelSharesOneMatrixUnderBothNames() {
+        let m = model(tie: true)
+        XCTAssertTrue(m.parameters.parameter(named: "encoder.weight") === m.parameters.parameter(named: "decoder.weight"))
+        XCTAssertEqual(m.parameters.entries.count, m.parameters.unique.count + 1)
+    }
+
+    /// The cache-free step path gives the same logits as the sequence forward.
+    func testStepMatchesSequenceForward() {
+        let m = model()
+        let (logits, _) = m.logits(inputs: inputs, steps: 4, batch: 3, initialState: m.zeroState(batchSize: 3),
+                                   training: false, generator: nil)
+        let expected = logits.copy()  // (T·B, V)
+        let state = m.zeroState(batchSize: 3)
+        let out = Tensor(zeros: [3, 9])
+        for t in 0..<4 {
+            m.step(tokens: Array(inputs[(t * 3)..<(t * 3 + 3)]), state: state, logits: out)
+            let row = Array(expected.scalars[(t * 27)..<(t * 27 + 27)])
+            if let report = Tolerance().mismatchReport(out.scalars, row, name: "step \(t)") { XCTFail(report) }
+        }
+    }
+
+    func testDropoutChangesTrainingButNotEvaluation() {
+        var c = model().configuration
+        c.dropout = 0.5
+        let m = LanguageModel(configuration: c, initRange: 0.3, generator: RandomGenerator(seed: 7))
+        let zero = m.zeroState(batchSize: 3)
+        let a = m.evaluate(inputs: inputs, targets: targets, steps: 4, batch: 3, initialState: zero).totalLoss
+        let b = m.evaluate(inputs: inputs, targets: targets, steps: 4, batch: 3, initialState: zero).totalLoss
+        XCTAssertEqual(a, b)
+        let t1 = m.trainStep(inputs: inputs, targets: targets, steps: 4, batch: 3, initialState: zero,
+                             generator: RandomGenerator(seed: 1)).totalLoss
+        let t2 = m.trainStep(inputs: inputs, targets: targets, steps: 4, batch: 3, initialState: zero,
+                             generator: RandomGenerator(seed: 2)).totalLoss
+        XCTAssertNotEqual(t1, t2)
+    }
+
+    func testConfigurationProblemsAreSentences() {
+        var c = LanguageModelConfiguration(vocabularySize: 100, embeddingSize: 8, hiddenSize: 16, layers: 1, tieWeights: true)
+        XCTAssertEqual(c.problem, "tied weights need the embedding size (8) to equal the hidden size (16)")
+        c.tieWeights = false
+        XCTAssertNil(c.problem)
+        c.dropout = 1
+        XCTAssertEqual(c.problem, "dropout must lie in [0, 1), not 1.0")
+    }
+}

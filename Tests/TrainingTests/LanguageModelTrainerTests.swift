@@ -1,0 +1,179 @@
+import Foundation
+import Models
+import Tensor
+import Text
+import XCTest
+@testable import Training
+
+final class LanguageModelTrainerTests: XCTestCase {
+    var folder = ""
+
+    override func setUpWithError() throws {
+        folder = NSTemporaryDirectory() + "lstmkit-lm-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        // A tiny language with agreement: "the dog runs ." / "the dogs run ." and so on.
+        var lines: [String] = []
+        let nouns = [("dog", "dogs"), ("cat", "cats"), ("bird", "birds")]
+        let verbs = [("runs", "run"), ("sleeps", "sleep"), ("sings", "sing")]
+        for i in 0..<300 {
+            let (n1, n2) = nouns[i % 3], (v1, v2) = verbs[(i / 3) % 3]
+            lines.append(i % 2 == 0 ? "the \(n1) \(v1) ." : "the \(n2) \(v2) .")
+        }
+        try lines[0..<240].joined(separator: "\n").write(toFile: folder + "/train.txt", atomically: true, encoding: .utf8)
+        try lines[240..<270].joined(separator: "\n").write(toFile: folder + "/valid.txt", atomically: true, encoding: .utf8)
+        try lines[270...].joined(separator: "\n").write(toFile: folder + "/test.txt", atomically: true, encoding: .utf8)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    func configuration(epochs: Int = 2) throws -> (LanguageModelRunConfiguration, LanguageModelCorpus) {
+        let source = try CorpusSource.resolve(corpus: folder)
+        let corpus = try LanguageModelCorpus(source: source, tokenizer: TokenizerOptions())
+        var t = LanguageModelTrainingSettings()
+        t.batchSize = 4
+        t.bptt = 6
+        t.epochs = epochs
+        t.learningRate = 10
+        t.clipNorm = 1
+        t.schedule = .init(base: 10, decay: .afterEpoch(epochs: 1, factor: 2))
+        t.logEvery = 10
+        t.checkpointSeconds = 0
+        let model = LanguageModelConfiguration(vocabularySize: corpus.vocabulary.count, embeddingSize: 16, hiddenSize: 16,
+                                               layers: 1, dropout: 0.1)
+        return (LanguageModelRunConfiguration(model: model, tokenizer: TokenizerOptions(), training: t, corpus: source), corpus)
+    }
+
+    func quietTrainer(_ c: LanguageModelRunConfiguration, _ corpus: LanguageModelCorpus, out: String,
+                      sink: @escaping (String) -> Void = { _ in }) throws -> LanguageModelTrainer {
+        try LanguageModelTrainer(configuration: c, corpus: corpus, folder: out,
+                                 progress: ProgressReporter(mode: .plain(every: 1000), sink: sink), say: { _ in })
+    }
+
+    func testTrainingLearnsAndWritesTheRunFolder() throws {
+        let (c, corpus) = try configuration(epochs: 3)
+        XCTAssertEqual(corpus.vocabulary.count, 4 + 14)  // specials + the, ., 6 nouns, 6 verbs
+        let run = folder + "/run"
+        let summary = try quietTrainer(c, corpus, out: run).run()
+        XCTAssertFalse(summary.interrupted)
+        let valid = try XCTUnwrap(summary.bestValidPerplexity)
+        XCTAssertLessThan(valid, 4, "a 14-word language this regular must be learned well below uniform perplexity")
+        XCTAssertNotNil(summary.testPerplexity)
+        for file in ["config.json", "vocab.tsv", "model.safetensors", "last.safetensors", "metrics.jsonl", "curves.svg"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: run + "/" + file), file)
+        }
+        let log = try MetricsLog.load(path: run + "/metrics.jsonl")
+        XCTAssertEqual(log.records.filter { $0.kind == "epoch" }.map(\.epoch), [1, 2, 3])
+        XCTAssertEqual(log.records.filter { $0.kind == "test" }.count, 1)
+        XCTAssertEqual(log.records.filter { $0.kind == "epoch" }.map { $0.values["lr"] }, [10, 5, 2.5])
+        let svg = try String(contentsOfFile: run + "/curves.svg", encoding: .utf8)
+        XCTAssertTrue(svg.contains("Perplexity by epoch") && svg.contains("valid"))
+
+        // The saved model predicts agreement: after "the dogs" comes a plural verb.
+        let trained = try TrainedLanguageModel(folder: run)
+        var state = try trained.makeState()
+        try trained.feed(try trained.tokenize("the dogs").map(\.id), into: &state)
+        let p = try trained.nextWordLogProbabilities(state)
+        let plural = ["run", "sleep", "sing"].map { p[trained.vocabulary.id(for: $0)] }.map { exp(Double($0)) }.reduce(0, +)
+        XCTAssertGreaterThan(plural, 0.8)
+
+        // A finished run refuses to resume; a second run into the same folder is refused.
+        XCTAssertThrowsError(try LanguageModelTrainer(resuming: run, progress: ProgressReporter(mode: .plain(every: 1000), sink: { _ in })).run()) {
+            XCTAssertEqual($0 as? TrainingError, .finished(folder: run))
+        }
+        XCTAssertThrowsError(try quietTrainer(c, corpus, out: run)) {
+            XCTAssertEqual($0 as? TrainingError, .runExists(folder: run))
+        }
+    }
+
+    /// Ctrl-C in the middle of an epoch, then --resume: the final model equals an uninterrupted
+    /// run's, bit for bit.
+    func testInterruptedAndResumedRunEqualsUninterruptedRun() throws {
+        let (c, corpus) = try configuration(epochs: 2)
+        let straight = folder + "/straight", broken = folder + "/broken"
+        _ = try quietTrainer(c, corpus, out: straight).run()
+
+        var updates = 0
+        let trainer = try LanguageModelTrainer(
+            configuration: c, corpus: corpus, folder: broken,
+            progress: ProgressReporter(mode: .plain(every: 1), sink: { line in
+                updates += 1
+                if updates == 60 { raise(SIGINT) }  // mid-epoch 2 (50 batches per epoch)
+            }), say: { _ in })
+        let first = try trainer.run()
+        XCTAssertTrue(first.interrupted)
+        let resumed = try LanguageModelTrainer(resuming: broken, progress: ProgressReporter(mode: .plain(every: 1000), sink: { _ in }),
+                                               say: { _ in })
+        XCTAssertEqual(resumed.epoch, 2)
+        XCTAssertGreaterThan(resumed.nextChunk, 0)
+        let second = try resumed.run()
+        XCTAssertFalse(second.interrupted)
+        for file in ["model.safetensors", "last.safetensors"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: straight + "/" + file))
+            let b = try Data(contentsOf: URL(fileURLWithPath: broken + "/" + file))
+            XCTAssertEqual(a, b, "\(file) differs between the straight and the resumed run")
+        }
+        let logA = try MetricsLog.load(path: straight + "/metrics.jsonl").records.map { [$0.kind, "\($0.epoch)", "\($0.step)"] }
+        let logB = try MetricsLog.load(path: broken + "/metrics.jsonl").records.map { [$0.kind, "\($0.epoch)", "\($0.step)"] }
+        XCTAssertEqual(logA, logB)
+    }
+
+    func testDivergenceStopsNamingTheStepAndSkipCountsBatches() throws {
+        var (c, corpus) = try configuration(epochs: 1)
+        c.training.learningRate = 1e30
+        c.training.schedule = .init(base: 1e30)
+        c.training.clipNorm = nil
+        XCTAssertThrowsError(try quietTrainer(c, corpus, out: folder + "/nan").run()) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.hasPrefix("training diverged at step "), text)
+            XCTAssertTrue(text.contains("--on-nan skip"), text)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/nan/model.safetensors"))
+        c.training.onNaN = .skip
+        let summary = try quietTrainer(c, corpus, out: folder + "/skip").run()
+        XCTAssertGreaterThan(summary.skippedBatches, 0)
+    }
+
+    func testCorpusErrors() throws {
+        XCTAssertThrowsError(try CorpusSource.resolve(corpus: folder + "/nope")) {
+            XCTAssertEqual("\($0)", "\(folder)/nope does not exist")
+        }
+        let empty = folder + "/empty"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        XCTAssertThrowsError(try CorpusSource.resolve(corpus: empty)) {
+            XCTAssertTrue("\($0)".contains("holds neither train.txt"))
+        }
+        try "a b\n".write(toFile: empty + "/train.txt", atomically: true, encoding: .utf8)
+        let source = try CorpusSource.resolve(corpus: empty)
+        let corpus = try LanguageModelCorpus(source: source, tokenizer: TokenizerOptions())
+        var (c, _) = try configuration()
+        c.corpus = source
+        XCTAssertThrowsError(try quietTrainer(c, corpus, out: folder + "/short")) {
+            XCTAssertEqual($0 as? CorpusError, .tooShort(path: source.train, tokens: 3, batchSize: 4))
+        }
+        // One file alone is split 90/5/5 by lines.
+        let single = try CorpusSource.resolve(corpus: folder + "/train.txt")
+        XCTAssertTrue(single.splitSingleFile)
+        let split = try LanguageModelCorpus(source: single, tokenizer: TokenizerOptions())
+        XCTAssertEqual(split.train.count, 216 * 5)
+        XCTAssertEqual(split.valid.count, 12 * 5)
+        XCTAssertEqual(split.test.count, 12 * 5)
+    }
+
+    func testRunFolderProblemsAreOneSentence() throws {
+        let run = folder + "/broken-run"
+        try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
+        XCTAssertThrowsError(try TrainedLanguageModel(folder: run)) {
+            XCTAssertEqual("\($0)", "\(run) is not a usable run folder: it has no readable config.json")
+        }
+        try "{\"format\": 99, \"kind\": \"language-model\"}".write(toFile: run + "/config.json", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try TrainedLanguageModel(folder: run)) {
+            XCTAssertEqual($0 as? TrainingError, .newerFormat(folder: run, format: 99))
+        }
+        try "{\"format\": 1, \"kind\": \"language-model\"}".write(toFile: run + "/config.json", atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try TrainedLanguageModel(folder: run)) {
+            XCTAssertTrue("\($0)".contains("config.json is incomplete"), "\($0)")
+        }
+    }
+}
