@@ -10,17 +10,20 @@ bootstrap:
 build: bootstrap
 	$(SWIFT) build -c release --product lstmkit
 
-# The main job on the shipped corpus: for now, tokenize corpora/toy-en and build its vocabulary.
+# The main job: train a small LSTM language model on corpora/toy-en (about a minute on two
+# cores), then ask it for the next word after prompts whose verb must agree with a subject
+# several words back. The run folder runs/demo is the demo's own and is replaced each time.
 DEMO_DIR = runs/demo
+DEMO_PROMPTS = 'the keys to the old cabinet\n:reset\nthe key to the old cabinets\n:reset\nthe doctors who see the princess\n:reset\nthe doctor who sees the princesses\n:reset\nmy aunts behind the tall fox\n'
 demo: build
-	@$(LSTMKIT) version
-	@echo "--- three sentences of corpora/toy-en/train.txt, tokenized:"
-	@head -n 3 corpora/toy-en/train.txt | $(LSTMKIT) tokenize
-	@mkdir -p $(DEMO_DIR)
-	@echo "--- vocabulary of corpora/toy-en/train.txt (<eos> at each line end):"
-	@$(LSTMKIT) vocab build corpora/toy-en/train.txt --eos -o $(DEMO_DIR)/vocab.tsv
-	@echo "--- that vocabulary on corpora/toy-en/valid.txt:"
-	@$(LSTMKIT) vocab stats --vocab $(DEMO_DIR)/vocab.tsv corpora/toy-en/valid.txt --eos --top 5
+	@rm -rf $(DEMO_DIR)
+	$(LSTMKIT) train --corpus corpora/toy-en --out $(DEMO_DIR) --hidden 128 --layers 2 --dropout 0.2 --epochs 6 --log-every 100
+	@echo "--- next-word predictions (the verb must agree with the subject, not the nearest noun):"
+	@printf $(DEMO_PROMPTS) | $(LSTMKIT) repl --model $(DEMO_DIR) --k 3
+	@echo "--- a sampled continuation:"
+	@$(LSTMKIT) generate --model $(DEMO_DIR) --prompt "the" --words 25 --seed 7
+	@echo "--- training curves: $(DEMO_DIR)/curves.svg   metrics: $(DEMO_DIR)/metrics.jsonl"
+	@echo "--- explore it yourself: $(LSTMKIT) repl --model $(DEMO_DIR)"
 
 # Unit tests build in debug: keep them single-threaded (oneDNN/OpenMP) and small.
 test: bootstrap
