@@ -53,12 +53,12 @@ final class ReplCommandTests: XCTestCase {
         let missing = try CommandRunner.run(["repl", "--model", "/nonexistent/run"])
         XCTAssertEqual(missing.status, 1)
         XCTAssertEqual(missing.error,
-                       "lstmkit: error: /nonexistent/run: no such run folder (train one with lstmkit train, or try --demo-model bigram)\n")
+                       "lstmkit: error: /nonexistent/run is not a usable run folder: no such folder\n")
         let folder = FileManager.default.temporaryDirectory.path
         for command in [["repl"], ["generate", "--prompt", "a", "--words", "2"]] {
             let present = try CommandRunner.run(command + ["--model", folder])
             XCTAssertEqual(present.status, 1)
-            XCTAssertTrue(present.error.hasPrefix("lstmkit: error: cannot load \(folder): loading trained language models is not available yet"),
+            XCTAssertTrue(present.error.hasPrefix("lstmkit: error: \(folder) is not a usable run folder: it has no readable config.json"),
                           present.error)
             XCTAssertEqual(present.error.filter { $0 == "\n" }.count, 1)
         }
