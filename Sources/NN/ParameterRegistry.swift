@@ -55,6 +55,12 @@ public struct ParameterRegistry {
         unique.reduce(0) { $0 + $1.parameter.value.count }
     }
 
+    /// Re-initialises every parameter uniformly in [−bound, bound) (Zaremba et al. use ±0.1,
+    /// ±0.05, ±0.04), in registration order so a seed gives the same model every time.
+    public func initializeUniform(bound: Float, generator: RandomGenerator) {
+        for entry in unique { generator.fillUniform(entry.parameter.value, bound: bound) }
+    }
+
     /// Clears every gradient.
     public func zeroGradients() {
         for entry in unique { entry.parameter.zeroGradient() }

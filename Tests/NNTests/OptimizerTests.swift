@@ -155,6 +155,18 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(p.value.scalars, [5, 6])
     }
 
+    func testUniformInitialisationIsSeededAndBounded() {
+        let model = TinyLanguageModel(vocabulary: 20, embedding: 4, hidden: 4, layers: 1, tie: true, generator: RandomGenerator(seed: 1))
+        model.registry.initializeUniform(bound: 0.05, generator: RandomGenerator(seed: 5))
+        let first = model.registry.unique.map { $0.parameter.value.scalars }
+        XCTAssertTrue(first.joined().allSatisfy { abs($0) <= 0.05 })
+        XCTAssertGreaterThan(first.joined().map { abs($0) }.max()!, 0.045)
+        model.registry.initializeUniform(bound: 0.05, generator: RandomGenerator(seed: 5))
+        XCTAssertEqual(model.registry.unique.map { $0.parameter.value.scalars }, first)
+        // Tied: the decoder sees the embedding's new values.
+        XCTAssertEqual(model.registry.parameter(named: "decoder.weight")?.value.scalars, model.registry.parameter(named: "encoder.weight")?.value.scalars)
+    }
+
     func testSchedules() throws {
         let zaremba = LearningRateSchedule(base: 1, decay: .afterEpoch(epochs: 4, factor: 2))
         XCTAssertEqual((1...7).map { zaremba.rate(epoch: $0, step: 1) }, [1, 1, 1, 1, 0.5, 0.25, 0.125])
