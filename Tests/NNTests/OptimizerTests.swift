@@ -4,28 +4,7 @@ import NN
 import Tensor
 import TestSupport
 
-final class OptimizerTests: XCTestCase {
-    var folder: String!
-
-    override func setUpWithError() throws {
-        Threads.setCount(1)
-        folder = NSTemporaryDirectory() + "optimizer-tests-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
-    }
-
-    /// One parameter p with a fixed gradient, as a registry.
-    func single(_ values: [Float], gradient: [Float]) -> (ParameterRegistry, Parameter) {
-        let p = Parameter(Tensor(shape: [values.count], scalars: values))
-        p.gradient.assign(Tensor(shape: [gradient.count], scalars: gradient))
-        var registry = ParameterRegistry()
-        registry.add(p, name: "p")
-        return (registry, p)
-    }
-
+final class OptimizerTests: NNTestCase {
     func testSGDVariantsFollowTheirFormulas() {
         let (r1, p1) = single([1, 2], gradient: [0.5, -1])
         SGD(parameters: r1, learningRate: 0.1).step()

@@ -4,28 +4,7 @@ import NN
 import Tensor
 import TestSupport
 
-final class ParameterRegistryTests: XCTestCase {
-    var folder: String!
-
-    override func setUpWithError() throws {
-        Threads.setCount(1)
-        folder = NSTemporaryDirectory() + "registry-tests-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
-    }
-
-    /// One parameter p with a fixed gradient, as a registry.
-    func single(_ values: [Float], gradient: [Float]) -> (ParameterRegistry, Parameter) {
-        let p = Parameter(Tensor(shape: [values.count], scalars: values))
-        p.gradient.assign(Tensor(shape: [gradient.count], scalars: gradient))
-        var registry = ParameterRegistry()
-        registry.add(p, name: "p")
-        return (registry, p)
-    }
-
+final class ParameterRegistryTests: NNTestCase {
     func testClippingScalesToTheGlobalNormAcrossTiedParameters() {
         let shared = Parameter(Tensor(shape: [2], scalars: [0, 0]))
         shared.gradient.assign(Tensor(shape: [2], scalars: [3, 0]))
