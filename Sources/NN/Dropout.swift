@@ -43,10 +43,15 @@ public final class Dropout {
 
     /// Fills `mask` with 0 (probability p) or 1/(1−p), one generator draw per element.
     public static func fillMask(_ mask: Tensor, probability: Float, generator: RandomGenerator) {
+        fillMask(mask.pointer, count: mask.count, probability: probability, generator: generator)
+    }
+
+    /// Fills `count` elements at `mask` (see `fillMask(_:probability:generator:)`).
+    public static func fillMask(_ mask: UnsafeMutablePointer<Float>, count: Int, probability: Float,
+                                generator: RandomGenerator) {
         let keep = 1 / (1 - probability)
-        let p = mask.pointer
-        for i in 0..<mask.count {
-            p[i] = generator.nextUnitFloat() < probability ? 0 : keep
+        for i in 0..<count {
+            mask[i] = generator.nextUnitFloat() < probability ? 0 : keep
         }
     }
 }

@@ -55,6 +55,12 @@ public struct ParameterRegistry {
         unique.reduce(0) { $0 + $1.parameter.value.count }
     }
 
+    /// Re-initialises every parameter uniformly in [−bound, bound) (Zaremba et al. use ±0.1,
+    /// ±0.05, ±0.04), in registration order so a seed gives the same model every time.
+    public func initializeUniform(bound: Float, generator: RandomGenerator) {
+        for entry in unique { generator.fillUniform(entry.parameter.value, bound: bound) }
+    }
+
     /// Clears every gradient.
     public func zeroGradients() {
         for entry in unique { entry.parameter.zeroGradient() }
@@ -108,20 +114,29 @@ public struct ParameterRegistry {
         try SafeTensorsFile.write(namedValues, metadata: metadata, to: path)
     }
 
-    /// Copies values from `file` into the parameters. Every registered name must be present
-    /// with the registered shape; tensors of other names are an error unless `allowingExtra`
-    /// (a checkpoint that also carries optimizer state). Nothing is changed when any check
-    /// fails.
+    /// Copies values from `file` into the parameters. Every parameter must be present under
+    /// one of its names (a tied weight under either: PyTorch's `save_model` keeps only one) with
+    /// the registered shape; tensors of other names are an error unless `allowingExtra` (a
+    /// checkpoint that also carries optimizer state). Nothing is changed when any check fails.
     public func load(from file: SafeTensorsFile, allowingExtra: Bool = false) throws {
         var sources: [(Parameter, Tensor)] = []
+        var namesByParameter: [ObjectIdentifier: [String]] = [:]
         for entry in entries {
-            guard let tensor = file.tensor(named: entry.name) else {
+            namesByParameter[ObjectIdentifier(entry.parameter), default: []].append(entry.name)
+        }
+        for entry in unique {
+            let names = namesByParameter[ObjectIdentifier(entry.parameter)] ?? [entry.name]
+            let present = names.compactMap { name in file.tensor(named: name).map { (name, $0) } }
+            guard let (name, tensor) = present.first else {
                 throw CheckpointError(path: file.path, cause: "parameter '\(entry.name)' is missing")
             }
-            guard tensor.shape == entry.parameter.shape else {
+            for (name, tensor) in present where tensor.shape != entry.parameter.shape {
                 throw CheckpointError(
                     path: file.path,
-                    cause: "parameter '\(entry.name)' has shape \(tensor.shape) but the model expects \(entry.parameter.shape)")
+                    cause: "parameter '\(name)' has shape \(tensor.shape) but the model expects \(entry.parameter.shape)")
+            }
+            if let (otherName, _) = present.dropFirst().first(where: { $0.1.scalars != tensor.scalars }) {
+                throw CheckpointError(path: file.path, cause: "tied parameters '\(name)' and '\(otherName)' differ")
             }
             sources.append((entry.parameter, tensor))
         }

@@ -162,6 +162,8 @@ public class RecurrentLayer: Layer {
     var dropoutActive = false
     var layerInputs: [Tensor] = []  // (T, B, I or D·H) per layer
     var masks: [Tensor] = []  // (T, B, D·H) per layer but the last
+    // Step-by-step training pass (RecurrentLayer+Steps.swift).
+    var stepping: SteppingState?
 
     /// A stack initialised as PyTorch does: every weight and bias uniform in ±1/√H.
     public init(configuration: RecurrentConfiguration, generator: RandomGenerator) {
@@ -543,28 +545,43 @@ public class RecurrentLayer: Layer {
         let projection = kind == .gru ? stepHidden.tensor([b, gh]).pointer : nil
         let aux = stepAuxiliary.tensor([b, h]).pointer
         for layer in 0..<c.layers {
-            let w = weights[layer]
-            let x = layer == 0 ? input.pointer : state.hidden.pointer + (layer - 1) * b * h
-            let inputs = layer == 0 ? c.inputSize : h
             let hidden = state.hidden.pointer + layer * b * h
             let cell = state.cell.map { $0.pointer + layer * b * h }
-            let hasBias = fillBias(gates, rows: b, weights: w, kind: kind, width: gh)
-            GEMM.multiply(transposeB: true, m: b, n: gh, k: inputs, a: x, lda: inputs,
-                          b: w.inputWeight.value.pointer, ldb: inputs, beta: hasBias ? 1 : 0, c: gates, ldc: gh)
-            if let projection {
-                GEMM.multiply(transposeB: true, m: b, n: gh, k: h, a: hidden, lda: h,
-                              b: w.hiddenWeight.value.pointer, ldb: h, beta: 0, c: projection, ldc: gh)
-            } else {
-                GEMM.multiply(transposeB: true, m: b, n: gh, k: h, a: hidden, lda: h,
-                              b: w.hiddenWeight.value.pointer, ldb: h, beta: 1, c: gates, ldc: gh)
-            }
             // In place: each kernel reads a lane block of h and c before writing the same block.
-            let step = RecurrentKernels.Step(
-                batch: b, hidden: h, gates: gates, hiddenProjection: projection,
-                hiddenBias: kind == .gru ? w.hiddenBias.map { UnsafePointer($0.value.pointer) } : nil,
-                previousHidden: hidden, currentHidden: hidden, previousCell: cell, currentCell: cell,
-                auxiliary: aux, output: nil, outputStride: 0, lengths: nil, time: 0)
-            RecurrentLayer.runForwardKernel(kind, step, rows: 0..<b)
+            computeStep(layer: layer, batch: b,
+                        input: layer == 0 ? input.pointer : state.hidden.pointer + (layer - 1) * b * h,
+                        inputSize: layer == 0 ? c.inputSize : h, gates: gates, projection: projection,
+                        previousHidden: hidden, currentHidden: hidden, previousCell: cell, currentCell: cell,
+                        auxiliary: aux, time: 0)
+        }
+    }
+
+    /// One time step of layer `layer` computed from its input alone (no precomputed input
+    /// projection): gates = biases + x·W_ihᵀ + h·W_hhᵀ, then the cell kernel.
+    func computeStep(layer: Int, batch b: Int, input x: UnsafePointer<Float>, inputSize: Int,
+                     gates: UnsafeMutablePointer<Float>, projection: UnsafeMutablePointer<Float>?,
+                     previousHidden: UnsafeMutablePointer<Float>, currentHidden: UnsafeMutablePointer<Float>,
+                     previousCell: UnsafeMutablePointer<Float>?, currentCell: UnsafeMutablePointer<Float>?,
+                     auxiliary: UnsafeMutablePointer<Float>?, time: Int) {
+        let kind = configuration.cell, h = configuration.hiddenSize, gh = kind.gateCount * h
+        let w = weights[layer]
+        let hasBias = fillBias(gates, rows: b, weights: w, kind: kind, width: gh)
+        GEMM.multiply(transposeB: true, m: b, n: gh, k: inputSize, a: x, lda: inputSize,
+                      b: w.inputWeight.value.pointer, ldb: inputSize, beta: hasBias ? 1 : 0, c: gates, ldc: gh)
+        if let projection {
+            GEMM.multiply(transposeB: true, m: b, n: gh, k: h, a: previousHidden, lda: h,
+                          b: w.hiddenWeight.value.pointer, ldb: h, beta: 0, c: projection, ldc: gh)
+        } else {
+            GEMM.multiply(transposeB: true, m: b, n: gh, k: h, a: previousHidden, lda: h,
+                          b: w.hiddenWeight.value.pointer, ldb: h, beta: 1, c: gates, ldc: gh)
+        }
+        let step = RecurrentKernels.Step(
+            batch: b, hidden: h, gates: gates, hiddenProjection: projection,
+            hiddenBias: kind == .gru ? w.hiddenBias.map { UnsafePointer($0.value.pointer) } : nil,
+            previousHidden: previousHidden, currentHidden: currentHidden, previousCell: previousCell,
+            currentCell: currentCell, auxiliary: auxiliary, output: nil, outputStride: 0, lengths: nil, time: time)
+        Threads.parallelFor(b, minimumPerThread: rowsPerThread) { rows in
+            RecurrentLayer.runForwardKernel(kind, step, rows: rows)
         }
     }
 }
@@ -581,6 +598,9 @@ final class DirectionBuffers {
     let hiddenGradientA = Workspace()  // (B, H)
     let hiddenGradientB = Workspace()  // (B, H)
     let cellGradient = Workspace()  // (B, H)
+    let stepInputs = Workspace()  // (T, B, inputs): each step's input, kept for the weight gradient
+    let stepMask = Workspace()  // (T, B, H): dropout on this layer's output, step by step
+    let stepInputGradient = Workspace()  // (B, inputs)
 }
 
 /// A stack of LSTM layers (`torch.nn.LSTM`).

@@ -10,7 +10,8 @@ import Glibc
 /// not on timing: the same seed and the same thread count give bit-identical runs.
 public enum Threads {
     /// Sets the number of threads for later GEMMs and parallel kernels started from the calling
-    /// thread (the main thread, in practice). `nil` or 0 means all cores.
+    /// thread (OpenMP keeps this per thread: call it on the thread that does the numeric work).
+    /// `nil` or 0 means all cores.
     public static func setCount(_ count: Int?) {
         let n = count.flatMap { $0 > 0 ? $0 : nil } ?? coreCount
         omp_set_num_threads(Int32(n))

@@ -4,28 +4,7 @@ import NN
 import Tensor
 import TestSupport
 
-final class OptimizerTests: XCTestCase {
-    var folder: String!
-
-    override func setUpWithError() throws {
-        Threads.setCount(1)
-        folder = NSTemporaryDirectory() + "optimizer-tests-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
-    }
-
-    /// One parameter p with a fixed gradient, as a registry.
-    func single(_ values: [Float], gradient: [Float]) -> (ParameterRegistry, Parameter) {
-        let p = Parameter(Tensor(shape: [values.count], scalars: values))
-        p.gradient.assign(Tensor(shape: [gradient.count], scalars: gradient))
-        var registry = ParameterRegistry()
-        registry.add(p, name: "p")
-        return (registry, p)
-    }
-
+final class OptimizerTests: NNTestCase {
     func testSGDVariantsFollowTheirFormulas() {
         let (r1, p1) = single([1, 2], gradient: [0.5, -1])
         SGD(parameters: r1, learningRate: 0.1).step()
@@ -52,29 +31,6 @@ final class OptimizerTests: XCTestCase {
         // p·(1 − lr·λ), then the first Adam step moves by lr·sign(g) (m̂/√v̂ = 1 up to ε).
         let expected = Double(2 * (1 - 0.1 * 0.5)) - 0.1 * 0.3 / (0.3 + 1e-8)
         XCTAssertEqual(Double(p.value.scalars[0]), expected, accuracy: 1e-6)
-    }
-
-    func testClippingScalesToTheGlobalNormAcrossTiedParameters() {
-        let shared = Parameter(Tensor(shape: [2], scalars: [0, 0]))
-        shared.gradient.assign(Tensor(shape: [2], scalars: [3, 0]))
-        let other = Parameter(Tensor(shape: [1], scalars: [0]))
-        other.gradient.assign(Tensor(shape: [1], scalars: [4]))
-        var registry = ParameterRegistry()
-        registry.add(shared, name: "encoder.weight")
-        registry.add(other, name: "b")
-        registry.add(shared, name: "decoder.weight")
-        XCTAssertEqual(registry.unique.map(\.name), ["encoder.weight", "b"])
-        XCTAssertEqual(registry.scalarCount, 3)
-        XCTAssertEqual(registry.gradientNorm(), 5, accuracy: 1e-9)
-        XCTAssertEqual(registry.clipGradientNorm(maxNorm: 10), 5, accuracy: 1e-9)
-        XCTAssertEqual(shared.gradient.scalars, [3, 0])
-        registry.clipGradientNorm(maxNorm: 1)
-        XCTAssertEqual(registry.gradientNorm(), 1, accuracy: 1e-5)
-        XCTAssertTrue(registry.gradientsAreFinite())
-        other.gradient[0] = .nan
-        XCTAssertFalse(registry.gradientsAreFinite())
-        registry.zeroGradients()
-        XCTAssertEqual(registry.gradientNorm(), 0)
     }
 
     /// Trains `steps` steps of a tiny model; `interruptAfter` saves everything (parameters,
@@ -135,24 +91,6 @@ final class OptimizerTests: XCTestCase {
         XCTAssertThrowsError(try Adam(parameters: registry).loadState(from: SafeTensorsFile(contentsOf: empty))) { error in
             XCTAssertTrue("\(error)".contains("optimizer state 'optimizer.exp_avg.p' is missing"), "\(error)")
         }
-    }
-
-    func testRegistryLoadRejectsMissingMisshapenAndExtraTensors() throws {
-        let (registry, p) = single([1, 2], gradient: [0, 0])
-        let path = folder + "/m.safetensors"
-        try SafeTensorsFile.write([("q", Tensor(zeros: [2]))], to: path)
-        XCTAssertThrowsError(try registry.load(contentsOf: path)) { XCTAssertEqual("\($0)", "cannot load \(path): parameter 'p' is missing") }
-        try SafeTensorsFile.write([("p", Tensor(zeros: [3]))], to: path)
-        XCTAssertThrowsError(try registry.load(contentsOf: path)) {
-            XCTAssertEqual("\($0)", "cannot load \(path): parameter 'p' has shape [3] but the model expects [2]")
-        }
-        try SafeTensorsFile.write([("p", Tensor(shape: [2], scalars: [5, 6])), ("extra", Tensor(zeros: [1]))], to: path)
-        XCTAssertThrowsError(try registry.load(contentsOf: path)) {
-            XCTAssertEqual("\($0)", "cannot load \(path): tensor 'extra' is not a parameter of this model")
-        }
-        XCTAssertEqual(p.value.scalars, [1, 2], "a failed load changes nothing")
-        try registry.load(contentsOf: path, allowingExtra: true)
-        XCTAssertEqual(p.value.scalars, [5, 6])
     }
 
     func testSchedules() throws {

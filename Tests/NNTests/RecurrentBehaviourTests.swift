@@ -147,4 +147,70 @@ final class RecurrentBehaviourTests: XCTestCase {
         XCTAssertEqual(target.hidden.scalars, [4, 5, 0, 1, 10, 11, 6, 7])
         XCTAssertEqual(target.cell!.scalars, [-4, -5, 0, -1, -10, -11, -6, -7])
     }
+
+    func testSteppedTrainingPassEqualsTheSequencePass() {
+        for cell in RecurrentCellKind.allCases {
+            let g = RandomGenerator(seed: 8)
+            let config = RecurrentConfiguration(cell: cell, inputSize: 3, hiddenSize: 5, layers: 2)
+            let layer = RecurrentLayer(configuration: config, generator: g)
+            let (t, b) = (4, 3)
+            let x = random([t, b, 3], g), dy = random([t, b, 5], g)
+            let initial = RecurrentState(zerosFor: config, batchSize: b), finalGradient = RecurrentState(zerosFor: config, batchSize: b)
+            g.fillUniform(initial.hidden, bound: 1)
+            g.fillUniform(finalGradient.hidden, bound: 1)
+            if let c = initial.cell { g.fillUniform(c, bound: 1); g.fillUniform(finalGradient.cell!, bound: 1) }
+
+            let (y, final) = layer.forward(x, initialState: initial)
+            let yCopy = y.copy()
+            let (dx, dInitial) = layer.backward(outputGradient: dy, finalStateGradient: finalGradient)
+            let dxCopy = dx!.copy()
+            let gradients = layer.namedParameters.map { $0.parameter.gradient.copy() }
+            layer.namedParameters.forEach { $0.parameter.zeroGradient() }
+
+            let tolerance = Tolerance(absolute: 1e-6, relative: 1e-5)
+            layer.beginSteps(batchSize: b, maximumSteps: t + 2, initialState: initial)
+            var outputs: [Tensor] = []
+            for step in 0..<t { outputs.append(layer.forwardStep(x.slice(step).copy())) }
+            for step in 0..<t { XCTAssertNil(tolerance.report(outputs[step], yCopy.slice(step), name: "\(cell) y[\(step)]")) }
+            let stepped = layer.stepState()
+            XCTAssertNil(tolerance.report(stepped.hidden, final.hidden, name: "\(cell) final h"))
+            for step in (0..<t).reversed() {
+                let dxStep = layer.backwardStep(outputGradient: dy.slice(step), finalStateGradient: step == t - 1 ? finalGradient : nil)
+                XCTAssertNil(tolerance.report(dxStep, dxCopy.slice(step), name: "\(cell) dx[\(step)]"))
+            }
+            let dInitialStepped = layer.finishBackwardSteps()
+            XCTAssertNil(tolerance.report(dInitialStepped.hidden, dInitial.hidden, name: "\(cell) dh0"))
+            if let dc = dInitialStepped.cell { XCTAssertNil(tolerance.report(dc, dInitial.cell!, name: "\(cell) dc0")) }
+            for ((name, parameter), expected) in zip(layer.namedParameters, gradients) {
+                XCTAssertNil(tolerance.report(parameter.gradient, expected, name: "\(cell) \(name)"))
+            }
+        }
+    }
+
+    func testSteppedDropoutBackpropagatesThroughItsMasks() {
+        let g = RandomGenerator(seed: 9)
+        let layer = LSTM(inputSize: 2, hiddenSize: 3, layers: 2, dropout: 0.3, generator: g)
+        let (t, b) = (3, 2)
+        let x = random([t, b, 2], g), dy = random([t, b, 3], g)
+        func run(backward: Bool) -> Double {
+            layer.beginSteps(batchSize: b, maximumSteps: t, training: true, generator: RandomGenerator(seed: 4))
+            var loss = 0.0
+            for step in 0..<t {
+                let y = layer.forwardStep(x.slice(step))
+                loss += zip(y.scalars, dy.slice(step).scalars).reduce(0) { $0 + Double($1.0 * $1.1) }
+            }
+            if backward {
+                for step in (0..<t).reversed() { _ = layer.backwardStep(outputGradient: dy.slice(step)) }
+                layer.finishBackwardSteps()
+            }
+            return loss
+        }
+        layer.namedParameters.forEach { $0.parameter.zeroGradient() }
+        _ = run(backward: true)
+        for (name, parameter) in layer.namedParameters {
+            XCTAssertNil(GradientCheck().report(parameter.value, analytic: parameter.gradient, name: "stepped dropout \(name)") {
+                run(backward: false)
+            })
+        }
+    }
 }

@@ -11,7 +11,7 @@ public struct GradientCheck {
     public var epsilon: Float = 1e-2
     public var tolerance = Tolerance(absolute: 5e-4, relative: 1e-2)
     /// Elements probed per tensor (evenly spread); all of them when the tensor is smaller.
-    public var maximumProbes = 24
+    public var maximumProbes = 16
 
     public init() {}
 

@@ -39,7 +39,21 @@ def save(name, tensors, metadata=None):
     tensors = {k: v.detach().to(torch.float32).contiguous().clone() for k, v in tensors.items()}
     path = os.path.join(OUT, name)
     save_file(tensors, path, metadata=meta)
+    canonicalize_header(path)
     print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
+
+
+def canonicalize_header(path):
+    """Rewrites the JSON header with sorted keys: the safetensors writer orders metadata by hash,
+    which would make every regeneration differ in bytes though not in content."""
+    with open(path, "rb") as f:
+        data = f.read()
+    length = int.from_bytes(data[:8], "little")
+    header = json.loads(data[8:8 + length])
+    text = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+    text += b" " * (-(8 + len(text)) % 8)
+    with open(path, "wb") as f:
+        f.write(len(text).to_bytes(8, "little") + text + data[8 + length:])
 
 
 def params_and_grads(module, prefix=""):
@@ -185,10 +199,12 @@ def torch_checkpoint_case():
     vocab, emb, hidden, layers = 10, 6, 5, 2
     model = TinyLM(vocab, emb, hidden, layers, tie=False)
     path = os.path.join(OUT, "torch_checkpoint.safetensors")
+    # Written by the safetensors library as PyTorch users do (header untouched); one metadata
+    # key, so its order cannot change between regenerations.
     save_file({k: v.contiguous() for k, v in model.state_dict().items()}, path,
-              metadata={"generated_by": "scripts/reference/make_fixtures.py",
-                        "config": json.dumps({"vocab": vocab, "embedding": emb, "hidden": hidden,
-                                              "layers": layers})})
+              metadata={"config": json.dumps({"vocab": vocab, "embedding": emb, "hidden": hidden,
+                                              "layers": layers,
+                                              "generated_by": "scripts/reference/make_fixtures.py"})})
     print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
     ids = torch.randint(0, vocab, (4, 3))
     with torch.no_grad():
