@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import Foundation
 import Interactive
@@ -42,7 +43,7 @@ struct GenerateCommand: ParsableCommand {
         }
         var state = try model.makeState()
         try model.feed(tokens.map(\.id), into: &state)
-        var generator = SplitMix64(seed: sampling.seed)
+        var generator = RandomGenerator(seed: sampling.seed)
         let ids = try model.sampleContinuation(from: &state, wordCount: words, sampler: sampler, using: &generator)
         // A sentence end as the last word must not leave an empty line.
         var text = model.detokenize(tokens.map(\.text) + ids.map(model.word(for:)))

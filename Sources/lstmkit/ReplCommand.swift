@@ -1,3 +1,4 @@
+import Support
 import ArgumentParser
 import Foundation
 import Interactive
@@ -67,7 +68,7 @@ struct ReplCommand: ParsableCommand {
         let output = REPLOutput.standard
         let repl = try NextWordREPL(
             model: model, settings: settings, title: title,
-            makeGenerator: { SplitMix64(seed: $0) }, output: output)
+            makeGenerator: { RandomGenerator(seed: $0) }, output: output)
         let history = noHistory ? nil : CommandHistory(path: historyFile ?? CommandHistory.defaultPath())
         let editor = LineEditor(history: history, warn: { output.complain("lstmkit: \($0)") })
         repl.run(editor)

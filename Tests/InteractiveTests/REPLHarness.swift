@@ -1,3 +1,4 @@
+import Support
 import Interactive
 import Models
 
@@ -44,7 +45,7 @@ struct REPLRun {
         var written = "", complained: [String] = []
         let repl = try NextWordREPL(
             model: model, settings: settings, blankFiller: blankFiller,
-            makeGenerator: { SplitMix64(seed: $0) },
+            makeGenerator: { RandomGenerator(seed: $0) },
             output: REPLOutput(write: { written += $0 }, complain: { complained.append($0) }))
         repl.run(source)
         output = written

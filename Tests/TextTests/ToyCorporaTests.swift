@@ -1,3 +1,4 @@
+import Support
 import XCTest
 @testable import Text
 
@@ -41,7 +42,7 @@ final class ToyCorporaTests: XCTestCase {
         let grammar = ToyEnglish()
         let singulars = Set(grammar.nouns.map(\.singular))
         let plurals = Set(grammar.nouns.map(\.plural))
-        var rng = SeededGenerator(seed: 11)
+        var rng = RandomGenerator(seed: 11)
         var checked = 0
         for modifier in ToyEnglish.Modifier.allCases {
             for _ in 0..<20 {

@@ -38,7 +38,7 @@ public enum ToyCorpora {
     public static func english(seed: UInt64 = defaultSeed, targetBytes: Int = 1_000_000,
                                itemsPerConstruction: Int = 300) -> English {
         let grammar = ToyEnglish()
-        var rng = SeededGenerator(seed: seed)
+        var rng = RandomGenerator(seed: seed)
         var seen = Set<String>()
         var result = English()
         var bytes = 0
@@ -53,9 +53,9 @@ public enum ToyCorpora {
             }
         }
 
-        var itemRNG = SeededGenerator(seed: seed &+ 0x5EED_0001)
+        var itemRNG = RandomGenerator(seed: seed &+ 0x5EED_0001)
         var itemSeen = Set<String>()
-        func collect(_ count: Int, _ make: (inout SeededGenerator) -> ToyEnglish.Item?) {
+        func collect(_ count: Int, _ make: (inout RandomGenerator) -> ToyEnglish.Item?) {
             var made = 0
             var attempts = 0
             while made < count && attempts < count * 50 {
@@ -88,7 +88,7 @@ public enum ToyCorpora {
 
     public static func translation(seed: UInt64 = defaultSeed, pairs: Int = 20_000) -> Translation {
         let grammar = ToyTranslation()
-        var rng = SeededGenerator(seed: seed &+ 0x5EED_0002)
+        var rng = RandomGenerator(seed: seed &+ 0x5EED_0002)
         let english = Detokenizer(locale: "en")
         let french = Detokenizer(locale: "fr")
         var seen = Set<String>()

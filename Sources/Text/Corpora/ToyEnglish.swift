@@ -1,3 +1,5 @@
+import Support
+
 /// The grammar behind `corpora/toy-en`: English-like sentences whose structure needs memory
 /// over many words — subject-verb number agreement across prepositional phrases, relative
 /// clauses and parentheses, pronouns and reflexives that agree with a subject several words
@@ -141,17 +143,17 @@ struct ToyEnglish {
 
     // MARK: - Phrases
 
-    func nounOf(_ kinds: [Kind], _ rng: inout SeededGenerator) -> Noun {
+    func nounOf(_ kinds: [Kind], _ rng: inout RandomGenerator) -> Noun {
         let candidates = nouns.filter { kinds.contains($0.kind) }
         return rng.pick(candidates)
     }
 
-    func number(_ rng: inout SeededGenerator) -> Number {
+    func number(_ rng: inout RandomGenerator) -> Number {
         rng.chance(0.5) ? .singular : .plural
     }
 
     /// A determiner and optional adjective before a noun; "a" becomes "an" before a vowel.
-    func simpleNP(_ noun: Noun, _ number: Number, _ b: inout Builder, _ rng: inout SeededGenerator,
+    func simpleNP(_ noun: Noun, _ number: Number, _ b: inout Builder, _ rng: inout RandomGenerator,
                   adjectiveChance: Double = 0.3) {
         let determiner: String
         if number == .singular {
@@ -174,7 +176,7 @@ struct ToyEnglish {
     }
 
     /// A noun phrase with a random head noun of the given kinds.
-    func randomNP(_ kinds: [Kind], _ b: inout Builder, _ rng: inout SeededGenerator, number: Number? = nil) {
+    func randomNP(_ kinds: [Kind], _ b: inout Builder, _ rng: inout RandomGenerator, number: Number? = nil) {
         let noun = nounOf(kinds, &rng)
         simpleNP(noun, number ?? self.number(&rng), &b, &rng)
     }
@@ -193,7 +195,7 @@ struct ToyEnglish {
     /// Words after the head noun that modify it. `pastOnly` keeps verbs inside the modifier in
     /// the past tense, so they give no clue to the head's number (used for test items).
     func addModifier(_ kind: Modifier, head: Noun, headNumber: Number, _ b: inout Builder,
-                  _ rng: inout SeededGenerator, pastOnly: Bool) {
+                  _ rng: inout RandomGenerator, pastOnly: Bool) {
         switch kind {
         case .none:
             break
@@ -231,7 +233,7 @@ struct ToyEnglish {
         }
     }
 
-    func randomModifier(_ rng: inout SeededGenerator) -> Modifier {
+    func randomModifier(_ rng: inout RandomGenerator) -> Modifier {
         let kinds: [Modifier] = [.none, .pp, .ppPP, .subjectRelative, .objectRelative, .objectRelativePP, .parenthesis]
         return kinds[rng.weighted([3, 4, 1.2, 2, 2, 0.8, 0.6])]
     }
@@ -240,7 +242,7 @@ struct ToyEnglish {
     /// what follows. Returns the index of the agreeing verb and its singular/plural pair, or
     /// nil when the verb chosen does not agree (past tense).
     @discardableResult
-    func predicate(head: Noun, number: Number, _ b: inout Builder, _ rng: inout SeededGenerator,
+    func predicate(head: Noun, number: Number, _ b: inout Builder, _ rng: inout RandomGenerator,
                    allowPast: Bool = true) -> (index: Int, pair: (String, String))? {
         let animate = head.kind != .thing
         let choice = rng.weighted([3, 1.5, animate ? 3 : 0, 2, 1, allowPast && animate ? 1.5 : 0])
@@ -279,7 +281,7 @@ struct ToyEnglish {
     }
 
     /// Subject noun phrase with a modifier; returns the head noun, its number and index.
-    func subject(_ kinds: [Kind], modifier: Modifier, _ b: inout Builder, _ rng: inout SeededGenerator,
+    func subject(_ kinds: [Kind], modifier: Modifier, _ b: inout Builder, _ rng: inout RandomGenerator,
                  pastOnly: Bool = false, number fixed: Number? = nil) -> (noun: Noun, number: Number, index: Int) {
         let noun = nounOf(kinds, &rng)
         let number = fixed ?? self.number(&rng)
@@ -292,14 +294,14 @@ struct ToyEnglish {
     // MARK: - Sentences
 
     /// A main clause with subject-verb agreement (no final period).
-    func agreementClause(_ b: inout Builder, _ rng: inout SeededGenerator) {
+    func agreementClause(_ b: inout Builder, _ rng: inout RandomGenerator) {
         let kinds: [Kind] = rng.chance(0.2) ? [.thing] : Self.animate
         let s = subject(kinds, modifier: randomModifier(&rng), &b, &rng)
         predicate(head: s.noun, number: s.number, &b, &rng)
     }
 
     /// Pronoun, reflexive or possessive agreeing with the subject.
-    func pronounClause(_ b: inout Builder, _ rng: inout SeededGenerator) {
+    func pronounClause(_ b: inout Builder, _ rng: inout RandomGenerator) {
         let s = subject(Self.animate, modifier: randomModifier(&rng), &b, &rng)
         let pronoun = Self.pronoun(s.noun, s.number) == "he/she"
             ? (rng.chance(0.5) ? "he" : "she") : Self.pronoun(s.noun, s.number)
@@ -328,7 +330,7 @@ struct ToyEnglish {
     static let possessive = ["he": "his", "she": "her", "it": "its", "they": "their"]
 
     /// One corpus sentence as tokens.
-    func sentence(_ rng: inout SeededGenerator) -> [String] {
+    func sentence(_ rng: inout RandomGenerator) -> [String] {
         var b = Builder()
         switch rng.weighted([55, 20, 14, 5, 6]) {
         case 0:
@@ -397,7 +399,7 @@ struct ToyEnglish {
     }
 
     /// A verb agreement item with the given modifier between subject and verb.
-    func verbItem(_ modifier: Modifier, _ rng: inout SeededGenerator) -> Item? {
+    func verbItem(_ modifier: Modifier, _ rng: inout RandomGenerator) -> Item? {
         var b = Builder()
         let kinds: [Kind] = rng.chance(0.2) ? [.thing] : Self.animate
         let s = subject(kinds, modifier: modifier, &b, &rng, pastOnly: true)
@@ -414,7 +416,7 @@ struct ToyEnglish {
 
     /// A pronoun ("said that ___ ...") or reflexive ("saw ___ in the mirror") item; the subject
     /// is a person of known gender, or plural.
-    func pronounItem(reflexive: Bool, _ modifier: Modifier, _ rng: inout SeededGenerator) -> Item? {
+    func pronounItem(reflexive: Bool, _ modifier: Modifier, _ rng: inout RandomGenerator) -> Item? {
         var b = Builder()
         let s = subject([.person], modifier: modifier, &b, &rng, pastOnly: true)
         let pronoun = Self.pronoun(s.noun, s.number)

@@ -1,3 +1,5 @@
+import Support
+
 /// The grammar behind `corpora/toy-en-fr`: one meaning rendered as an English sentence and a
 /// French-like one, so a translation model must learn what French does differently —
 /// gendered articles (le/la/l'/les, un/une), adjectives after the noun (most) or before it (a
@@ -199,7 +201,7 @@ struct ToyTranslation {
     }
 
     /// Determiner + adjectives + noun (+ a possessor or modifier when allowed).
-    func phrase(_ kinds: [Kind], tag: String? = nil, _ rng: inout SeededGenerator, modifiers: Bool) -> Phrase {
+    func phrase(_ kinds: [Kind], tag: String? = nil, _ rng: inout RandomGenerator, modifiers: Bool) -> Phrase {
         let candidates = nouns.filter { noun in kinds.contains(noun.kind) && (tag.map { noun.tags.contains($0) } ?? true) }
         let noun = rng.pick(candidates)
         let plural = rng.chance(0.4)
@@ -260,7 +262,7 @@ struct ToyTranslation {
     }
 
     func determiner(noun: Noun, plural: Bool, next: String, adjectiveFirst: Bool,
-                    _ rng: inout SeededGenerator) -> (String, String) {
+                    _ rng: inout RandomGenerator) -> (String, String) {
         let vowel = Self.startsWithVowel(next)
         if plural {
             switch rng.weighted([5, 2, 1.5, 1, 1]) {
@@ -284,7 +286,7 @@ struct ToyTranslation {
 
     /// Subject: a noun phrase or a pronoun; returns the English and French tokens and the
     /// person, gender and number the verb and participle agree with.
-    func subject(_ rng: inout SeededGenerator, allowFirstPerson: Bool)
+    func subject(_ rng: inout RandomGenerator, allowFirstPerson: Bool)
         -> (english: [String], french: [String], person: Person, feminine: Bool, kind: Kind) {
         if rng.chance(0.25) {
             let pronouns: [(String, String, Person, Bool)] = allowFirstPerson
@@ -299,7 +301,7 @@ struct ToyTranslation {
     }
 
     /// One sentence pair.
-    func pair(_ rng: inout SeededGenerator) -> Pair {
+    func pair(_ rng: inout RandomGenerator) -> Pair {
         let question = rng.chance(0.15)
         let negated = rng.chance(0.25)
         let tense: Tense = [.present, .past, .future][rng.weighted([5, 3, 2])]
@@ -384,7 +386,7 @@ struct ToyTranslation {
     }
 
     /// "in the garden" / "dans le jardin".
-    func placePhrase(_ rng: inout SeededGenerator) -> ([String], [String]) {
+    func placePhrase(_ rng: inout RandomGenerator) -> ([String], [String]) {
         let preposition = rng.pick(prepositions)
         let place = phrase([.thing], &rng, modifiers: false)
         return (preposition.0 + place.english, preposition.1 + place.french)

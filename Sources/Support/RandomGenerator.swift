@@ -1,8 +1,9 @@
-/// The one seeded random generator of a run: xoshiro256** (Blackman and Vigna, 2018), seeded
+/// The one seeded random generator of LSTMKit: xoshiro256** (Blackman and Vigna, 2018), seeded
 /// through SplitMix64 as its authors recommend.
 ///
 /// It is a class so one generator can be handed explicitly to every consumer (initialisers,
-/// dropout, data shuffling) and advance in one deterministic sequence. Its whole state is four
+/// dropout, data shuffling, sampling, the toy-corpus grammars) and advance in one deterministic
+/// sequence. Its whole state is four
 /// 64-bit words (`state`), which checkpoints save so a resumed run draws the same numbers.
 public final class RandomGenerator: RandomNumberGenerator {
     // The four xoshiro256** state words; never all zero.
@@ -93,18 +94,30 @@ public final class RandomGenerator: RandomNumberGenerator {
         return Int(generator.next(upperBound: UInt64(bound)))
     }
 
-    // MARK: filling tensors
+    // MARK: choices (the corpus generators)
 
-    /// Fills `tensor` with uniform values in [−bound, bound).
-    public func fillUniform(_ tensor: Tensor, bound: Float) {
-        let p = tensor.pointer
-        for i in 0..<tensor.count { p[i] = nextFloat(in: -bound, bound) }
+    /// Uniform in 0..<n (n > 0), without modulo bias; the same as `nextInt(below:)`.
+    public func below(_ n: Int) -> Int { nextInt(below: n) }
+
+    /// True with probability `p`.
+    public func chance(_ p: Double) -> Bool {
+        Double(next() >> 11) * 0x1p-53 < p
     }
 
-    /// Fills `tensor` with normal values of the given mean and standard deviation.
-    public func fillNormal(_ tensor: Tensor, mean: Float = 0, standardDeviation: Float = 1) {
-        let p = tensor.pointer
-        for i in 0..<tensor.count { p[i] = mean + standardDeviation * nextNormal() }
+    /// A uniformly chosen element of a non-empty array.
+    public func pick<T>(_ items: [T]) -> T {
+        items[below(items.count)]
+    }
+
+    /// An index drawn with the given non-negative weights (not all zero).
+    public func weighted(_ weights: [Double]) -> Int {
+        let total = weights.reduce(0, +)
+        var r = Double(next() >> 11) * 0x1p-53 * total
+        for (i, w) in weights.enumerated() {
+            if r < w { return i }
+            r -= w
+        }
+        return weights.count - 1
     }
 }
 
