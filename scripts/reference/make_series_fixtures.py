@@ -15,25 +15,20 @@ recompute everything and compare with |a - e| <= 1e-5 + 1e-4*|e|.
 """
 import json
 import os
+import sys
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from safetensors.torch import save_file
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.path.join(ROOT, "Tests", "Fixtures")
-NOTE = {"generated_by": "scripts/reference/make_series_fixtures.py", "note": "generated file, do not edit",
-        "torch": torch.__version__}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_fixtures  # noqa: E402  (the shared writer: F32 tensors, "generated" metadata)
+
+OUT = make_fixtures.OUT
 
 
 def save(name, tensors, metadata=None):
-    meta = dict(NOTE)
-    meta.update(metadata or {})
-    tensors = {k: v.detach().to(torch.float32).contiguous().clone() for k, v in tensors.items()}
-    path = os.path.join(OUT, name)
-    save_file(tensors, path, metadata=meta)
-    print(f"wrote {os.path.relpath(path, ROOT)} ({os.path.getsize(path)} bytes)")
+    make_fixtures.save(name, tensors, {"generated_by": "scripts/reference/make_series_fixtures.py", **(metadata or {})})
 
 
 def losses_case():
