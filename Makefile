@@ -21,6 +21,12 @@ demo: build
 	@$(LSTMKIT) vocab build corpora/toy-en/train.txt --eos -o $(DEMO_DIR)/vocab.tsv
 	@echo "--- that vocabulary on corpora/toy-en/valid.txt:"
 	@$(LSTMKIT) vocab stats --vocab $(DEMO_DIR)/vocab.tsv corpora/toy-en/valid.txt --eos --top 5
+	@echo "--- forecasting corpora/series/seasonal.csv: LSTM over 48 past values, about ten seconds:"
+	@$(LSTMKIT) series train --csv corpora/series/seasonal.csv --window 48 --hidden 64 --epochs 15 \
+		--threads 1 --out $(DEMO_DIR)/series
+	@echo "--- 48-step forecast after value 2900, scored against the file's values 2901-2948:"
+	@$(LSTMKIT) series predict --model $(DEMO_DIR)/series --csv corpora/series/seasonal.csv \
+		--from 2900 --steps 48 --summary-only --plot $(DEMO_DIR)/series/forecast.svg
 
 # Unit tests build in debug: keep them single-threaded (oneDNN/OpenMP) and small.
 test: bootstrap
