@@ -16,13 +16,7 @@ shift || true
 swift build -c release --product lstmkit >/dev/null
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-wait_for_idle() {
-    for _ in $(seq 1 60); do
-        idle=$(vmstat 2 2 | tail -1 | awk '{print $15}')
-        if [ "$idle" -ge 95 ]; then return; fi
-    done
-    echo "warning: the CPU is busy (idle ${idle}%); figures will be noisy" >&2
-}
+source scripts/bench/idle.sh
 for i in $(seq 1 "$runs"); do
     for threads in 1 2; do
         for group in "gemm" "lstm" "linear+softmax-CE" "softmax-CE loss"; do

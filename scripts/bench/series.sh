@@ -22,13 +22,7 @@ window="${WINDOW:-48}" hidden="${HIDDEN:-128}" epochs="${EPOCHS:-20}" batch="${B
 swift build -c release --product lstmkit >/dev/null
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-wait_for_idle() {
-    for _ in $(seq 1 60); do
-        idle=$(vmstat 2 2 | tail -1 | awk '{print $15}')
-        if [ "$idle" -ge 95 ]; then return; fi
-    done
-    echo "warning: the CPU is busy (idle ${idle}%); figures will be noisy" >&2
-}
+source scripts/bench/idle.sh
 for seed in $(seq 1 "$runs"); do
     for threads in "${threads_list[@]}"; do
         wait_for_idle
