@@ -3,8 +3,9 @@
 # scripts/bench/series_torch.py train the same model (LSTM(hidden) over windows of the shipped
 # series, Linear head, MSE, Adam) with the same data, windows, split, epochs, batch size, learning
 # rate and thread count, once per seed. Prints per thread count the medians over the seeds of the
-# best epoch's validation MSE and MAE (column units) and of the seconds spent in training batches,
-# and the ratios.
+# best epoch's validation MSE and MAE (column units) and of the seconds spent in training batches
+# (wall clock, and processor time of the whole process, which other jobs on the machine disturb
+# less when one thread is used), and the ratios.
 #
 #   scripts/bench/series.sh [RUNS] [THREADS...]        # default: 5 runs (seeds 1..5), threads 1 2
 #   WINDOW=48 HIDDEN=128 EPOCHS=20 BATCH=32 LR=0.001 scripts/bench/series.sh
@@ -47,8 +48,8 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 runs, window, hidden, epochs, batch, lr = sys.argv[2:]
 print(f"LSTM({hidden}) over windows of {window}, {epochs} epochs, batch {batch}, Adam lr {lr}; "
       f"medians over {runs} seeds (min-max in brackets)\n")
-print("| threads | side | valid MSE | valid MAE | MAE below naive | train s |")
-print("| ---: | --- | ---: | ---: | ---: | ---: |")
+print("| threads | side | valid MSE | valid MAE | MAE below naive | train s (wall) | train s (CPU) |")
+print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
 summary = []
 for threads in sorted({r["threads"] for r in rows}):
     medians = {}
@@ -57,14 +58,15 @@ for threads in sorted({r["threads"] for r in rows}):
         def med(key):
             values = [r[key] for r in mine]
             return statistics.median(values), min(values), max(values)
-        mse, mae, sec = med("valid_mse"), med("valid_mae"), med("train_seconds")
+        mse, mae, sec, cpu = med("valid_mse"), med("valid_mae"), med("train_seconds"), med("train_cpu_seconds")
         below = statistics.median([1 - r["valid_mae"] / r["naive_valid_mae"] for r in mine])
-        medians[side] = (mse[0], sec[0])
+        medians[side] = (mse[0], sec[0], cpu[0])
         print(f"| {threads} | {side} | {mse[0]:.4f} [{mse[1]:.4f}-{mse[2]:.4f}] | {mae[0]:.4f} [{mae[1]:.4f}-{mae[2]:.4f}] "
-              f"| {below * 100:.1f}% | {sec[0]:.2f} [{sec[1]:.2f}-{sec[2]:.2f}] |")
+              f"| {below * 100:.1f}% | {sec[0]:.2f} [{sec[1]:.2f}-{sec[2]:.2f}] | {cpu[0]:.2f} [{cpu[1]:.2f}-{cpu[2]:.2f}] |")
     ours, theirs = medians["lstmkit"], medians["pytorch"]
     summary.append(f"{threads} thread(s): valid MSE ours/PyTorch {ours[0] / theirs[0]:.3f} "
-                   f"({(ours[0] / theirs[0] - 1) * 100:+.1f}%), speed ours/PyTorch {theirs[1] / ours[1]:.2f}x")
+                   f"({(ours[0] / theirs[0] - 1) * 100:+.1f}%), speed ours/PyTorch {theirs[1] / ours[1]:.2f}x wall, "
+                   f"{theirs[2] / ours[2]:.2f}x CPU")
 print()
 print("\n".join(summary))
 PY

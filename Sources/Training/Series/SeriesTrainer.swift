@@ -42,6 +42,9 @@ public final class SeriesTrainer {
         public var valid: ForecastComparison
         /// Seconds spent in training batches (forward, backward, update).
         public var trainSeconds: Double
+        /// Processor seconds of the whole process (all threads) during those batches: a figure
+        /// less disturbed than wall time by other jobs on the machine, for one thread.
+        public var trainCPUSeconds: Double
         /// Seconds for the whole epoch: batches, validation and writing files.
         public var seconds: Double
         /// Whether this epoch's validation loss is the best so far (its parameters were saved).
@@ -59,8 +62,9 @@ public final class SeriesTrainer {
         public var train: ForecastComparison
         public var valid: ForecastComparison
         public var interrupted: Bool
-        /// Σ of the epochs' `trainSeconds`.
+        /// Σ of the epochs' `trainSeconds` and `trainCPUSeconds`.
         public var trainSeconds: Double
+        public var trainCPUSeconds: Double
     }
 
     /// Sets up a run on `column`'s values.
@@ -156,12 +160,13 @@ public final class SeriesTrainer {
             var errors = ForecastErrors()
             var lossSum = 0.0
             var batches = 0
-            var trainSeconds = 0.0
+            var trainSeconds = 0.0, trainCPUSeconds = 0.0
             for batchStart in stride(from: 0, to: order.count, by: options.batchSize) {
                 let batch = order[batchStart ..< min(batchStart + options.batchSize, order.count)]
-                let batchTime = Date()
+                let batchTime = Date(), batchCPU = SeriesTrainer.processorSeconds()
                 lossSum += trainBatch(batch, errors: &errors)
                 trainSeconds += Date().timeIntervalSince(batchTime)
+                trainCPUSeconds += SeriesTrainer.processorSeconds() - batchCPU
                 batches += 1
                 if let progress {
                     let done = Double(epoch - 1) + Double(batches) / Double(batchesPerEpoch)
@@ -187,7 +192,7 @@ public final class SeriesTrainer {
             let scale = configuration.standardization.scale
             var record = Epoch(
                 epoch: epoch, step: optimizer.stepCount, trainLoss: lossSum / Double(max(batches, 1)),
-                train: ForecastErrors(), valid: valid, trainSeconds: trainSeconds, seconds: 0,
+                train: ForecastErrors(), valid: valid, trainSeconds: trainSeconds, trainCPUSeconds: trainCPUSeconds, seconds: 0,
                 isBest: isBest, interrupted: interrupted)
             // Training errors were summed on standardized values; one scale converts them.
             record.train.count = errors.count
@@ -198,6 +203,7 @@ public final class SeriesTrainer {
                 "valid_mse": valid.model.mse, "valid_mae": valid.model.mae,
                 "naive_valid_mse": valid.naive.mse, "naive_valid_mae": valid.naive.mae,
                 "learning_rate": Double("\(optimizer.learningRate)") ?? .nan, "train_seconds": trainSeconds,
+                "train_cpu_seconds": trainCPUSeconds,
             ]))
             try log.flush()
             try AtomicFile.write(SeriesCharts.trainingCurves(log.records, title: "series \(configuration.data.csv)"),
@@ -217,13 +223,14 @@ public final class SeriesTrainer {
         }
         let summary = Summary(epochs: epochs, bestEpoch: best.epoch, train: evaluate(starts: windows.trainStarts),
                               valid: evaluate(starts: windows.validStarts), interrupted: interrupted,
-                              trainSeconds: epochs.reduce(0) { $0 + $1.trainSeconds })
+                              trainSeconds: epochs.reduce(0) { $0 + $1.trainSeconds },
+                              trainCPUSeconds: epochs.reduce(0) { $0 + $1.trainCPUSeconds })
         log.append(MetricsLog.Record(kind: "final", epoch: best.epoch, step: optimizer.stepCount, values: [
             "train_mse": summary.train.model.mse, "train_mae": summary.train.model.mae,
             "naive_train_mse": summary.train.naive.mse, "naive_train_mae": summary.train.naive.mae,
             "valid_mse": summary.valid.model.mse, "valid_mae": summary.valid.model.mae,
             "naive_valid_mse": summary.valid.naive.mse, "naive_valid_mae": summary.valid.naive.mae,
-            "train_seconds": summary.trainSeconds,
+            "train_seconds": summary.trainSeconds, "train_cpu_seconds": summary.trainCPUSeconds,
         ]))
         try log.flush()
         return summary
@@ -248,6 +255,14 @@ public final class SeriesTrainer {
         }
         optimizer.step()
         return value
+    }
+
+    /// User + system processor time of the process so far.
+    static func processorSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// Fisher–Yates with the run's generator.
