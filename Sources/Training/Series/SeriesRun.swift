@@ -24,8 +24,9 @@ public struct SeriesTrainingOptions: Codable, Equatable, Sendable {
     public var clipNorm: Double? = nil
     /// Seed of the one generator behind initialisation, shuffling and dropout.
     public var seed: UInt64 = 1
-    /// Threads for matrix products and kernels (0: all cores). Runs with the same seed and
-    /// thread count are bit-identical.
+    /// Threads for matrix products and kernels (0: all cores), as `series train` sets them with
+    /// `Threads.setCount` (the trainer itself leaves the setting alone). Runs with the same seed
+    /// and thread count are bit-identical.
     public var threads: Int = 0
 
     public init() {}
