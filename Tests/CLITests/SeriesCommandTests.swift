@@ -51,7 +51,7 @@ final class SeriesCommandTests: XCTestCase {
         XCTAssertEqual(lines.filter { !$0.hasPrefix("#") }.count, 6, first.output)
         XCTAssertTrue(lines[2].hasPrefix("1\t141\t"), first.output)
         XCTAssertTrue(first.output.contains("# over 5 steps with actual values: MAE "), first.output)
-        XCTAssertTrue(try String(contentsOfFile: plot, encoding: .utf8).contains("forecast origin"))
+        XCTAssertTrue(try String(contentsOfFile: plot, encoding: .utf8).contains(">origin<"))
 
         // Past the end of the file there is nothing to score; the weights file alone is enough.
         let ahead = try run(["series", "predict", "--model", runFolder + "/model.safetensors", "--csv", csv, "--steps", "3"])

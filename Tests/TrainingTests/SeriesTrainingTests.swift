@@ -98,6 +98,20 @@ final class SeriesTrainingTests: XCTestCase {
         for (a, e) in zip(forecast, expected) { XCTAssertEqual(a, e, accuracy: 1e-4 * max(1, abs(e))) }
     }
 
+    func testInterruptEndsTheEpochAfterOneBatchAndKeepsAModel() throws {
+        let trainer = try makeTrainer()
+        Interrupt.install()
+        defer { Interrupt.uninstall() }
+        raise(SIGINT)
+        XCTAssertTrue(Interrupt.requested)
+        let summary = try trainer.train(folder: folder)
+        XCTAssertTrue(summary.interrupted)
+        XCTAssertEqual(summary.epochs.count, 1)
+        XCTAssertTrue(summary.epochs[0].interrupted)
+        XCTAssertEqual(summary.epochs[0].step, 1)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/model.safetensors"))
+    }
+
     func testLoadingRejectsOtherFilesInOneSentence() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         XCTAssertThrowsError(try SeriesRunFolder.loadModel(folder + "/nothing")) { error in

@@ -34,7 +34,7 @@ public enum SeriesCharts {
         }
         series.append(.init(name: "forecast", points: joint + forecast, color: "#d62728", dashed: true))
         let chart = LineChart(title: title, xLabel: "value number", yLabel: valueName, series: series,
-                              verticalMarker: history.last.map { ($0.x, "forecast origin") })
+                              verticalMarker: history.last.map { ($0.x, "origin") })
         return LineChart.document([chart], width: 900, panelHeight: 380)
     }
 }
