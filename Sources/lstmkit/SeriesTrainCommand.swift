@@ -64,8 +64,11 @@ struct SeriesTrainCommand: ParsableCommand {
     @Option(help: "Seed for initialisation, shuffling and dropout.")
     var seed: UInt64 = 1
 
+    // One thread by default: a forecaster's matrices are small (a batch of 32 windows), and while
+    // another job holds a core, a two-thread run waits at every per-step barrier (measured five to
+    // ten times slower than one thread on this 2-core machine under load).
     @Option(help: "Threads (0: all cores). The same seed and thread count give the same run, bit for bit.")
-    var threads = 0
+    var threads = 1
 
     @Option(help: ArgumentHelp("The run folder.", valueName: "DIR"))
     var out = "runs/series"

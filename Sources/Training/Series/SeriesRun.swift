@@ -27,7 +27,7 @@ public struct SeriesTrainingOptions: Codable, Equatable, Sendable {
     /// Threads for matrix products and kernels (0: all cores), as `series train` sets them with
     /// `Threads.setCount` (the trainer itself leaves the setting alone). Runs with the same seed
     /// and thread count are bit-identical.
-    public var threads: Int = 0
+    public var threads: Int = 1
 
     public init() {}
 
