@@ -16,7 +16,7 @@ build: bootstrap
 DEMO_DIR = runs/demo
 DEMO_PROMPTS = 'the keys to the old cabinet\n:reset\nthe key to the old cabinets\n:reset\nthe doctors who see the princess\n:reset\nthe doctor who sees the princesses\n:reset\nmy aunts behind the tall fox\n'
 demo: build
-	@rm -rf $(DEMO_DIR)
+	@rm -rf $(DEMO_DIR) $(DEMO_DIR)-series
 	$(LSTMKIT) train --corpus corpora/toy-en --out $(DEMO_DIR) --hidden 128 --layers 2 --dropout 0.2 --epochs 6 --log-every 100
 	@echo "--- next-word predictions (the verb must agree with the subject, not the nearest noun):"
 	@printf $(DEMO_PROMPTS) | $(LSTMKIT) repl --model $(DEMO_DIR) --k 3
@@ -24,6 +24,12 @@ demo: build
 	@$(LSTMKIT) generate --model $(DEMO_DIR) --prompt "the" --words 25 --seed 7
 	@echo "--- training curves: $(DEMO_DIR)/curves.svg   metrics: $(DEMO_DIR)/metrics.jsonl"
 	@echo "--- explore it yourself: $(LSTMKIT) repl --model $(DEMO_DIR)"
+	@echo "--- forecasting corpora/series/seasonal.csv: LSTM over 48 past values, about ten seconds:"
+	@$(LSTMKIT) series train --csv corpora/series/seasonal.csv --window 48 --hidden 64 --epochs 15 \
+		--threads 1 --out $(DEMO_DIR)-series
+	@echo "--- 48-step forecast after value 2900, scored against the file's values 2901-2948:"
+	@$(LSTMKIT) series predict --model $(DEMO_DIR)-series --csv corpora/series/seasonal.csv \
+		--from 2900 --steps 48 --summary-only --plot $(DEMO_DIR)-series/forecast.svg
 
 # Unit tests build in debug: keep them single-threaded (oneDNN/OpenMP) and small.
 test: bootstrap

@@ -19,6 +19,7 @@ struct LSTMKitCommand: ParsableCommand {
             VocabCommand.self,
             CorpusCommand.self,
             BLEUCommand.self,
+            SeriesCommand.self,
             BenchCommand.self,
             VersionCommand.self,
         ]

@@ -8,9 +8,9 @@
 # The two alternate group by group (GEMMs, LSTM, output layer, softmax) and thread count by
 # thread count, so both meet the same background load: on this shared 2-core machine other jobs
 # come and go, and a two-thread OpenMP barrier that loses a core waits out a scheduler slice.
-# Before each group the script also waits for an idle CPU, up to IDLE_WAIT seconds (default 120;
+# Before each group the script also waits for an idle CPU (scripts/bench/idle.sh: IDLE_TRIES samples of 2 s, default 60;
 # 0 skips the wait). When the machine is never idle, run the whole script at real-time priority
-# so both sides get the cores to themselves: `IDLE_WAIT=0 chrt -f 10 scripts/bench/core.sh 3`.
+# so both sides get the cores to themselves: `IDLE_TRIES=0 chrt -f 10 scripts/bench/core.sh 3`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs="${1:-5}"
@@ -18,14 +18,7 @@ shift || true
 swift build -c release --product lstmkit >/dev/null
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-wait_for_idle() {
-    [ "${IDLE_WAIT:-120}" -gt 0 ] || return 0
-    for _ in $(seq 1 $(( ${IDLE_WAIT:-120} / 2 ))); do
-        idle=$(vmstat 2 2 | tail -1 | awk '{print $15}')
-        if [ "$idle" -ge 95 ]; then return; fi
-    done
-    echo "warning: the CPU is busy (idle ${idle}%); figures will be noisy" >&2
-}
+source scripts/bench/idle.sh
 for i in $(seq 1 "$runs"); do
     for threads in 1 2; do
         for group in "gemm" "lstm" "linear+softmax-CE" "softmax-CE loss"; do

@@ -7,9 +7,8 @@
 #
 #   scripts/bench/lm.sh [RUNS] [-- extra flags for both, e.g. --hidden 650 --threads 2]
 #
-# Needs ../shared/corpora/ptb and PyTorch (pip install torch). On a shared machine, run it when
-# the CPU is idle (the script waits up to IDLE_WAIT seconds, default 120, before each run) or at
-# real-time priority: `IDLE_WAIT=0 chrt -f 10 scripts/bench/lm.sh 3`.
+# Needs ../shared/corpora/ptb and PyTorch (pip install torch). Before each run the script waits
+# for an idle CPU (scripts/bench/idle.sh, IDLE_TRIES samples of 2 s; IDLE_TRIES=0 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs="${1:-3}"
@@ -18,14 +17,7 @@ shift || true
 swift build -c release --product lstmkit >/dev/null
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-wait_for_idle() {
-    [ "${IDLE_WAIT:-120}" -gt 0 ] || return 0
-    for _ in $(seq 1 $(( ${IDLE_WAIT:-120} / 2 ))); do
-        idle=$(vmstat 2 2 | tail -1 | awk '{print $15}')
-        if [ "$idle" -ge 95 ]; then return; fi
-    done
-    echo "warning: the CPU is busy (idle ${idle}%); figures will be noisy" >&2
-}
+source scripts/bench/idle.sh
 measure() {  # name, command...
     local name="$1"; shift
     /usr/bin/time -v "$@" >>"$out/$name.jsonl" 2>"$out/time.txt"
