@@ -84,6 +84,17 @@ public struct ParameterRegistry {
         gradientNorm().isFinite
     }
 
+    /// Whether every parameter value is finite: after an update, a NaN or infinity (or an
+    /// element beyond ~1e19, whose square overflows) means the step diverged.
+    public func valuesAreFinite() -> Bool {
+        var total = 0.0
+        for entry in unique {
+            let v = entry.parameter.value
+            total += Vector.sumOfSquares(v.pointer, count: v.count)
+        }
+        return total.isFinite
+    }
+
     /// Scales all gradients so their global norm is at most `maxNorm`, as PyTorch's
     /// `clip_grad_norm_` does (coefficient `maxNorm / (norm + 1e-6)`, applied only when below 1).
     ///
@@ -134,6 +145,11 @@ public struct ParameterRegistry {
                 throw CheckpointError(
                     path: file.path,
                     cause: "parameter '\(name)' has shape \(tensor.shape) but the model expects \(entry.parameter.shape)")
+            }
+            let values = tensor.scalars
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw CheckpointError(path: file.path,
+                                      cause: "parameter '\(name)' holds \(values[bad]) at element \(bad); a usable model has finite weights")
             }
             if let (otherName, _) = present.dropFirst().first(where: { $0.1.scalars != tensor.scalars }) {
                 throw CheckpointError(path: file.path, cause: "tied parameters '\(name)' and '\(otherName)' differ")

@@ -50,6 +50,22 @@ public struct SafeTensorsFile {
         return t
     }
 
+    /// An in-memory file holding copies of `tensors` (taken now, so later changes to the
+    /// originals do not show) and `metadata`; `path` names it in error messages. Trainers use
+    /// it to keep a state they can go back to with the same loaders as a checkpoint.
+    public init(snapshotOf tensors: [(name: String, tensor: Tensor)], metadata: [String: String] = [:], path: String) {
+        var copies: [String: Tensor] = [:]
+        var names: [String] = []
+        for (name, tensor) in tensors where copies[name] == nil {
+            copies[name] = tensor.copy()
+            names.append(name)
+        }
+        self.path = path
+        self.metadata = metadata
+        self.names = names
+        self.tensors = copies
+    }
+
     // MARK: reading
 
     /// Reads and validates the file at `path`.
@@ -97,8 +113,10 @@ public struct SafeTensorsFile {
 
         struct Entry { var name: String; var shape: [Int]; var begin: Int; var end: Int }
         var layout: [Entry] = []
-        for (name, value) in entries where name != "__metadata__" {
-            guard let fields = value as? [String: Any] else { throw failure("entry '\(name)' is not an object") }
+        // Sorted names: the same bad file gives the same message on every run (dictionary order
+        // varies from process to process).
+        for name in entries.keys.sorted() where name != "__metadata__" {
+            guard let fields = entries[name] as? [String: Any] else { throw failure("entry '\(name)' is not an object") }
             guard let dtype = fields["dtype"] as? String else { throw failure("tensor '\(name)' has no dtype") }
             guard dtype == "F32" else { throw failure("tensor '\(name)' has dtype \(dtype); only F32 is supported") }
             guard let rawShape = fields["shape"] as? [Any],
@@ -110,23 +128,27 @@ public struct SafeTensorsFile {
                   offsets[0] >= 0, offsets[0] <= offsets[1] else {
                 throw failure("tensor '\(name)' has no valid data_offsets (two integers, begin ≤ end)")
             }
+            // The byte size, computed without overflow: a product beyond the file is refused
+            // before it can wrap around.
             var elements = 1
             for d in shape {
                 let (product, overflow) = elements.multipliedReportingOverflow(by: d)
-                guard !overflow, product <= dataSize else {
-                    throw failure("tensor '\(name)' shape \(shape) is larger than the file")
+                guard !overflow, product <= fileSize else {
+                    throw failure("tensor '\(name)' shape \(shape) needs more bytes than the whole \(fileSize)-byte file holds")
                 }
                 elements = product
             }
             guard offsets[1] - offsets[0] == elements * 4 else {
                 throw failure("tensor '\(name)' spans \(offsets[1] - offsets[0]) bytes but shape \(shape) needs \(elements * 4)")
             }
-            guard offsets[1] <= dataSize else {
-                throw failure("tensor '\(name)' data_offsets \(offsets) run past the \(dataSize) data bytes")
-            }
             layout.append(Entry(name: name, shape: shape, begin: offsets[0], end: offsets[1]))
         }
         layout.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+        // In data order, so a truncated file names the first tensor it cuts.
+        for entry in layout where entry.end > dataSize {
+            throw failure("tensor '\(entry.name)' data_offsets [\(entry.begin), \(entry.end)] end at byte \(dataStart + entry.end) "
+                + "but the file has \(fileSize) bytes (truncated, or offsets outside the file)")
+        }
         for (previous, next) in zip(layout, layout.dropFirst()) where next.begin < previous.end {
             throw failure("tensors '\(previous.name)' and '\(next.name)' overlap")
         }

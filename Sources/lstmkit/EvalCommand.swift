@@ -54,8 +54,7 @@ struct EvalCommand: ParsableCommand {
             let name = path == "-" ? "standard input" : path
             guard let r = LanguageModelEvaluation.evaluate(trained.model, tokens: ids, batchSize: batchSize ?? t.evalBatchSize,
                                                            bptt: t.bptt) else {
-                print("\(name): too short to evaluate (\(ids.count) tokens)")
-                continue
+                throw CorpusError.tooShortToEvaluate(path: name, tokens: ids.count)
             }
             print(String(format: "%@: perplexity %.2f  (%d tokens predicted, %.2f%% out of vocabulary)",
                          name, r.perplexity, r.count, 100 * Double(unknown) / Double(max(ids.count, 1))))

@@ -26,10 +26,13 @@ struct CommandRunner {
             .deletingLastPathComponent().appendingPathComponent(".build/debug/lstmkit").path
     }
 
-    static func run(_ arguments: [String], input: Data = Data(), directory: String? = nil) throws -> Result {
+    /// Runs the binary with `arguments`; a non-empty `launcher` (a program and its arguments,
+    /// e.g. setpriv to drop root) starts it instead, with the binary and `arguments` appended.
+    static func run(_ arguments: [String], input: Data = Data(), directory: String? = nil,
+                    launcher: [String] = []) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? binary)
+        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [binary] + arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin
@@ -59,7 +62,8 @@ struct CommandRunner {
         var data = Data()
     }
 
-    static func run(_ arguments: [String], stdin text: String, directory: String? = nil) throws -> Result {
-        try run(arguments, input: Data(text.utf8), directory: directory)
+    static func run(_ arguments: [String], stdin text: String, directory: String? = nil,
+                    launcher: [String] = []) throws -> Result {
+        try run(arguments, input: Data(text.utf8), directory: directory, launcher: launcher)
     }
 }

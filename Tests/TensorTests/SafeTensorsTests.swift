@@ -89,10 +89,10 @@ final class SafeTensorsTests: XCTestCase {
         assertRejected(try rawFile(#"{"a": {"dtype": "F32", "shape": [-2], "data_offsets": [0, 8]}}"#, dataBytes: 8), cause: "no valid shape")
         assertRejected(try rawFile(#"{"a": {"dtype": "F32", "shape": [2.5], "data_offsets": [0, 8]}}"#, dataBytes: 8), cause: "no valid shape")
         assertRejected(try rawFile(#"{"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}"#, dataBytes: 8), cause: "needs 12")
-        assertRejected(try rawFile(#"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16]}}"#, dataBytes: 8), cause: "run past")
+        assertRejected(try rawFile(#"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16]}}"#, dataBytes: 8), cause: "end at byte")
         assertRejected(try rawFile(#"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [4, 0]}}"#, dataBytes: 8), cause: "no valid data_offsets")
         assertRejected(try rawFile(#"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}"#, dataBytes: 12), cause: "overlap")
-        assertRejected(try rawFile(#"{"a": {"dtype": "F32", "shape": [1000000, 1000000, 1000000, 1000000], "data_offsets": [0, 8]}}"#, dataBytes: 8), cause: "larger than the file")
+        assertRejected(try rawFile(#"{"a": {"dtype": "F32", "shape": [1000000, 1000000, 1000000, 1000000], "data_offsets": [0, 8]}}"#, dataBytes: 8), cause: "needs more bytes than the whole")
         assertRejected(try rawFile(#"{"__metadata__": {"k": 3}}"#), cause: "not a string")
         assertRejected(try rawFile(#"{"a": 3}"#), cause: "not an object")
         // Truncated: fewer than 8 bytes.

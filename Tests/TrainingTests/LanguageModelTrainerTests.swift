@@ -121,8 +121,8 @@ final class LanguageModelTrainerTests: XCTestCase {
 
     func testDivergenceStopsNamingTheStepAndSkipCountsBatches() throws {
         var (c, corpus) = try configuration(epochs: 1)
-        c.training.learningRate = 1e30
-        c.training.schedule = .init(base: 1e30)
+        c.training.learningRate = 1e22
+        c.training.schedule = .init(base: 1e22)
         c.training.clipNorm = nil
         XCTAssertThrowsError(try quietTrainer(c, corpus, out: folder + "/nan").run()) { error in
             let text = "\(error)"
@@ -133,6 +133,43 @@ final class LanguageModelTrainerTests: XCTestCase {
         c.training.onNaN = .skip
         let summary = try quietTrainer(c, corpus, out: folder + "/skip").run()
         XCTAssertGreaterThan(summary.skippedBatches, 0)
+        // Skipped batches leave no trace in the weights: the saved model loads (finite values).
+        XCTAssertNoThrow(try TrainedLanguageModel(folder: folder + "/skip"))
+        let log = try String(contentsOfFile: folder + "/skip/metrics.jsonl", encoding: .utf8)
+        let epochRecord = try XCTUnwrap(log.split(separator: "\n").last { $0.contains("\"epoch\"") && $0.contains("skipped") })
+        XCTAssertTrue(epochRecord.contains("\"skipped\":\(summary.skippedBatches)"), String(epochRecord))
+    }
+
+    /// A run that diverges after checkpoints exist (the rate raised to 1e30 when a finished
+    /// one-epoch run is extended to two): training stops at the first step of the new epoch and
+    /// both checkpoints stay byte for byte as they were, and load.
+    func testDivergenceKeepsTheLastGoodState() throws {
+        let (c, corpus) = try configuration(epochs: 1)
+        let run = folder + "/diverged"
+        _ = try quietTrainer(c, corpus, out: run).run()
+        var extended = try LanguageModelTrainer.readConfiguration(folder: run)
+        extended.training.epochs = 2
+        try LanguageModelTrainer.writeConfiguration(extended, to: run + "/config.json")
+        let last = try Data(contentsOf: URL(fileURLWithPath: run + "/last.safetensors"))
+        let best = try Data(contentsOf: URL(fileURLWithPath: run + "/model.safetensors"))
+        let stepsDone = Int(try SafeTensorsFile(contentsOf: run + "/last.safetensors").metadata["train.step"] ?? "")
+        let trainer = try LanguageModelTrainer(resuming: run, progress: ProgressReporter(mode: .plain(every: 1000), sink: { _ in }),
+                                               say: { _ in })
+        trainer.schedule = .init(base: 1e30)
+        XCTAssertThrowsError(try trainer.run()) { error in
+            guard case let .diverged(step, epoch, batch, what, checkpoint) = error as? TrainingError else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(step, (stepsDone ?? -1) + 1)
+            XCTAssertEqual(epoch, 2)
+            XCTAssertEqual(batch, 1)
+            XCTAssertEqual(what, "the update made the weights non-finite")
+            XCTAssertEqual(checkpoint, run + "/last.safetensors")
+        }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: run + "/last.safetensors")), last)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: run + "/model.safetensors")), best)
+        XCTAssertNoThrow(try TrainedLanguageModel(folder: run))
+        XCTAssertNoThrow(try TrainedLanguageModel(folder: run, weights: "last.safetensors"))
     }
 
     func testCorpusErrors() throws {

@@ -8,6 +8,7 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable {
     case empty(path: String)
     case tooShort(path: String, tokens: Int, batchSize: Int)
     case tooFewLinesToSplit(path: String, lines: Int)
+    case tooShortToEvaluate(path: String, tokens: Int)
 
     public var description: String {
         switch self {
@@ -23,6 +24,8 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable {
                 + "use a longer text or a smaller --batch-size"
         case let .tooFewLinesToSplit(path, lines):
             return "\(path) has \(lines) lines, too few to split 90/5/5 into train, valid and test (at least 20 are needed)"
+        case let .tooShortToEvaluate(path, tokens):
+            return "\(path) has \(tokens) tokens counting each line's <eos>, too few to evaluate (at least 2 are needed)"
         }
     }
 }

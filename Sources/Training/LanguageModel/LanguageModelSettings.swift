@@ -65,6 +65,9 @@ public struct LanguageModelTrainingSettings: Codable, Equatable, Sendable {
         if let r = initRange, !(r > 0 && r.isFinite) { return "--init-range must be a positive number, not \(r)" }
         if evalBatchSize < 1 { return "--eval-batch-size must be at least 1, not \(evalBatchSize)" }
         if logEvery < 1 { return "--log-every must be at least 1, not \(logEvery)" }
+        if !(checkpointSeconds >= 0 && checkpointSeconds.isFinite) {
+            return "--checkpoint-every must be 0 (epoch ends only) or more seconds, not \(checkpointSeconds)"
+        }
         return nil
     }
 }

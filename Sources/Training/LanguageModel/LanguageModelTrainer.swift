@@ -69,11 +69,7 @@ public final class LanguageModelTrainer {
         if FileManager.default.fileExists(atPath: folder + "/config.json") {
             throw TrainingError.runExists(folder: folder)
         }
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw FileWriteError(path: folder, cause: "cannot create the run folder (\(Self.reason(error)))")
-        }
+        try Folder.create(folder)
         self.folder = folder
         self.configuration = configuration
         self.corpus = corpus
@@ -177,8 +173,25 @@ public final class LanguageModelTrainer {
                         continue
                     }
                 }
+                // Finite gradients can still overflow the weights (a huge rate): under --on-nan
+                // skip the state before the update is kept in memory to go back to.
+                let before = t.onNaN == .skip ? snapshot() : nil
                 optimizer.learningRate = Float(rate)
                 optimizer.step()
+                if !model.parameters.valuesAreFinite() {
+                    let what = "the update made the weights non-finite"
+                    guard let before else {
+                        let checkpoint = FileManager.default.fileExists(atPath: paths.last) ? paths.last : nil
+                        throw TrainingError.diverged(step: step + 1, epoch: epoch, batch: nextChunk + 1, what: what,
+                                                     checkpoint: checkpoint)
+                    }
+                    try model.parameters.load(from: before, allowingExtra: true)
+                    try optimizer.loadState(from: before)
+                    skipped += 1
+                    progress.line("skipped batch \(nextChunk + 1) of epoch \(epoch): \(what)")
+                    nextChunk += 1
+                    continue
+                }
                 step += 1
                 carried = r.finalState
                 nextChunk += 1
@@ -248,6 +261,13 @@ public final class LanguageModelTrainer {
         let test = try testBest()
         return Summary(epochsDone: t.epochs, bestValidPerplexity: bestValidLoss.map { exp($0) },
                        testPerplexity: test, interrupted: false, skippedBatches: skipped)
+    }
+
+    /// The parameters and optimizer state as they are now, in memory.
+    func snapshot() -> SafeTensorsFile {
+        let (tensors, metadata) = optimizer.state()
+        return SafeTensorsFile(snapshotOf: model.parameters.namedValues + tensors, metadata: metadata,
+                               path: "the state before step \(step + 1)")
     }
 
     /// Ctrl-C: the batch in flight has finished; save, evaluate, say how to go on.

@@ -145,18 +145,7 @@ public enum SeriesRunFolder {
 
     /// Creates the folder (and its parents) when missing.
     public static func create(_ folder: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw FileWriteError(path: folder, cause: "it exists and is not a folder")
-            }
-            return
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw FileWriteError(path: folder, cause: "cannot create the folder")
-        }
+        try Folder.create(folder)
     }
 
     /// Writes the parameters of `registry` with the configuration in the metadata.
