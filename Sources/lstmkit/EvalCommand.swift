@@ -20,6 +20,10 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run folder of a trained model.", valueName: "FOLDER"))
     var model: String
 
+    @Option(help: ArgumentHelp("Weights in the run folder: model.safetensors (best validation) or last.safetensors (the latest, resumable state).",
+                               valueName: "FILE"))
+    var weights = "model.safetensors"
+
     @Argument(help: "Text files; standard input when none.")
     var files: [String] = []
 
@@ -37,12 +41,15 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1, not \(batchSize).") }
+        if weights.contains("/") || weights.isEmpty {
+            throw ValidationError("--weights names a file inside the run folder, such as last.safetensors, not '\(weights)'.")
+        }
         if let threads, threads < 0 { throw ValidationError("--threads must be 0 (all cores) or more, not \(threads).") }
     }
 
     func run() throws {
         Threads.setCount(threads)
-        let trained = try TrainedLanguageModel(folder: model)
+        let trained = try TrainedLanguageModel(folder: model, weights: weights)
         let paths = files.isEmpty ? ["-"] : files
         if perLine {
             try evaluatePerLine(trained, paths: paths)

@@ -140,6 +140,7 @@ final class BadInputTests: XCTestCase {
                 XCTAssertEqual(first, "Error: \(expected)", context, file: file, line: line)
                 XCTAssertTrue(r.error.contains("Usage: lstmkit"), "\(context): usage follows\n\(r.error)", file: file, line: line)
             }
+            Self.record(c, status: r.status, error: r.error)
             for marker in ["Fatal error", "Stack dump", "Backtrace", "💣", "Illegal instruction"] {
                 XCTAssertFalse(r.error.contains(marker), "\(context): \(r.error)", file: file, line: line)
             }
@@ -149,6 +150,24 @@ final class BadInputTests: XCTestCase {
             }
             XCTAssertEqual(Self.temporaryFiles(), [], "\(context): temporary files left behind", file: file, line: line)
         }
+    }
+
+    /// With LSTMKIT_BAD_INPUTS_TABLE=<file> set, appends each case as a Markdown table row
+    /// (what docs/BAD_INPUTS.md lists), so the catalogue shows what the tool really printed.
+    static func record(_ c: Case, status: Int32, error: String) {
+        guard let path = ProcessInfo.processInfo.environment["LSTMKIT_BAD_INPUTS_TABLE"] else { return }
+        func cell(_ text: String) -> String { "`" + text.replacingOccurrences(of: "|", with: "\\|") + "`" }
+        let shown = status == 1 ? error.trimmingCharacters(in: .newlines)
+                                : String(error.split(separator: "\n").first ?? "(nothing)")
+        let command = (["lstmkit"] + c.arguments).map { $0.contains(" ") || $0.isEmpty ? "'\($0)'" : $0 }.joined(separator: " ")
+        let row = "| \(c.id) | \(cell(command)) | \(status) | \(cell(shown.replacingOccurrences(of: folder, with: "$DIR"))) |\n"
+        guard let handle = FileHandle(forWritingAtPath: path) ?? {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            return FileHandle(forWritingAtPath: path)
+        }() else { return }
+        handle.seekToEndOfFile()
+        handle.write(Data(row.utf8))
+        handle.closeFile()
     }
 
     /// AtomicFile's temporary files (`.<name>.tmp-XXXXXX`) anywhere under the folder.
@@ -339,6 +358,11 @@ final class BadInputTests: XCTestCase {
                      + "the hidden size must be at least 1, not -8"),
             Case(id: "M5 vocabulary does not match the model", arguments: ["eval", "--model", "ck-vocab", "one.txt"], status: 1,
                  message: "ck-vocab is not a usable run folder: vocab.tsv has 11 entries but the model was built for 10"),
+            Case(id: "M7 weights file missing", arguments: ["eval", "--model", "run", "--weights", "epoch3.safetensors", "one.txt"],
+                 status: 1, message: "run is not a usable run folder: it has no epoch3.safetensors (has training saved a model yet?)"),
+            Case(id: "M8 weights outside the run folder", arguments: ["eval", "--model", "run", "--weights", "../other/model.safetensors",
+                                                                     "one.txt"], status: 2,
+                 message: "--weights names a file inside the run folder, such as last.safetensors, not '../other/model.safetensors'."),
             Case(id: "M6 text too short to evaluate", arguments: ["eval", "--model", "run", "empty.txt"], status: 1,
                  message: "empty.txt has 0 tokens counting each line's <eos>, too few to evaluate (at least 2 are needed)"),
         ])

@@ -172,6 +172,26 @@ final class LanguageModelTrainerTests: XCTestCase {
         XCTAssertNoThrow(try TrainedLanguageModel(folder: run, weights: "last.safetensors"))
     }
 
+    /// A run killed before its first checkpoint (only config.json and vocab.tsv written) resumes
+    /// by starting over, and ends with the same files as a run never stopped.
+    func testResumeBeforeTheFirstCheckpointStartsOver() throws {
+        let (c, corpus) = try configuration(epochs: 1)
+        let run = folder + "/early"
+        _ = try quietTrainer(c, corpus, out: run).run()
+        let last = try Data(contentsOf: URL(fileURLWithPath: run + "/last.safetensors"))
+        let best = try Data(contentsOf: URL(fileURLWithPath: run + "/model.safetensors"))
+        for name in ["last.safetensors", "model.safetensors", "metrics.jsonl", "curves.svg"] {
+            try FileManager.default.removeItem(atPath: run + "/" + name)
+        }
+        var lines: [String] = []
+        let trainer = try LanguageModelTrainer(resuming: run, progress: ProgressReporter(mode: .plain(every: 1000), sink: { lines.append($0) }),
+                                               say: { _ in })
+        _ = try trainer.run()
+        XCTAssertTrue(lines.contains { $0.contains("has no checkpoint yet: starting the run from its beginning") }, "\(lines)")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: run + "/last.safetensors")), last)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: run + "/model.safetensors")), best)
+    }
+
     func testCorpusErrors() throws {
         XCTAssertThrowsError(try CorpusSource.resolve(corpus: folder + "/nope")) {
             XCTAssertEqual("\($0)", "\(folder)/nope does not exist")

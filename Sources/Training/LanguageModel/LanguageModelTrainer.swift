@@ -82,8 +82,10 @@ public final class LanguageModelTrainer {
         schedule = t.schedule
         carried = model.zeroState(batchSize: t.batchSize)
         metrics = MetricsLog(path: folder + "/metrics.jsonl")
-        try Self.writeConfiguration(configuration, to: paths.config)
+        // The vocabulary first: a folder with config.json is then always resumable, even when
+        // the process dies right after writing it.
         try corpus.vocabulary.save(to: paths.vocab)
+        try Self.writeConfiguration(configuration, to: paths.config)
     }
 
     /// Continues the run in `folder` from its `last.safetensors`.
@@ -95,10 +97,7 @@ public final class LanguageModelTrainer {
             throw TrainingError.notARun(folder: folder, cause: "\(error)")
         }
         let lastPath = folder + "/last.safetensors"
-        guard FileManager.default.fileExists(atPath: lastPath) else {
-            throw TrainingError.notARun(folder: folder, cause: "it has no last.safetensors checkpoint to resume from")
-        }
-        let last = try SafeTensorsFile(contentsOf: lastPath)
+        let last = FileManager.default.fileExists(atPath: lastPath) ? try SafeTensorsFile(contentsOf: lastPath) : nil
         let t = configuration.training
         let corpus = try LanguageModelCorpus(source: configuration.corpus, tokenizer: configuration.tokenizer,
                                              vocabulary: vocabulary)
@@ -119,7 +118,14 @@ public final class LanguageModelTrainer {
         let existing = FileManager.default.fileExists(atPath: folder + "/metrics.jsonl")
             ? try MetricsLog.load(path: folder + "/metrics.jsonl") : MetricsLog(path: folder + "/metrics.jsonl")
         metrics = existing
-        try restore(from: last)
+        if let last {
+            try restore(from: last)
+        } else {
+            // Stopped before its first checkpoint: nothing learnt can be kept, so the run starts
+            // over from its configuration (same seed: the same result as if never stopped).
+            metrics.keepFirst(0)
+            notes.append("\(folder) has no checkpoint yet: starting the run from its beginning")
+        }
     }
 
     static func makeOptimizer(_ t: LanguageModelTrainingSettings, parameters: ParameterRegistry) -> Optimizer {
