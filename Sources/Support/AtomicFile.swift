@@ -67,6 +67,31 @@ public enum AtomicFile {
         }
     }
 
+    /// Removes the temporary files that `write` leaves in `folder` when the process is killed
+    /// mid-write (SIGKILL, power loss): `.<name>.tmp-XXXXXX`, never read by anyone. Call it only
+    /// where no other process is writing, e.g. when a run resumes. Returns how many it removed.
+    @discardableResult
+    public static func removeLeftovers(in folder: String) -> Int {
+        guard let directory = opendir(folder) else { return 0 }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if isLeftover(name) { names.append(name) }
+        }
+        closedir(directory)
+        return names.filter { unlink(folder + "/" + $0) == 0 }.count
+    }
+
+    /// Whether `name` has the shape of a temporary file made by `write`.
+    static func isLeftover(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        // "." + at least one character + ".tmp-" + six characters from mkstemp.
+        guard bytes.count >= 13, bytes[0] == UInt8(ascii: ".") else { return false }
+        return bytes[(bytes.count - 11)..<(bytes.count - 6)].elementsEqual(".tmp-".utf8)
+    }
+
     /// Writes every byte of `buffer` to `fd`, retrying short writes and EINTR.
     public static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, path: String) throws {
         var offset = 0

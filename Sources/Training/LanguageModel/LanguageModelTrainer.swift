@@ -70,6 +70,7 @@ public final class LanguageModelTrainer {
             throw TrainingError.runExists(folder: folder)
         }
         try Folder.create(folder)
+        AtomicFile.removeLeftovers(in: folder)
         self.folder = folder
         self.configuration = configuration
         self.corpus = corpus
@@ -96,6 +97,7 @@ public final class LanguageModelTrainer {
         do { vocabulary = try Vocabulary(contentsOf: folder + "/vocab.tsv") } catch {
             throw TrainingError.notARun(folder: folder, cause: "\(error)")
         }
+        AtomicFile.removeLeftovers(in: folder)
         let lastPath = folder + "/last.safetensors"
         let last = FileManager.default.fileExists(atPath: lastPath) ? try SafeTensorsFile(contentsOf: lastPath) : nil
         let t = configuration.training
