@@ -22,7 +22,8 @@ struct TrainCommand: ParsableCommand {
             default: 2×200 LSTM, dropout 0.2, SGD lr 20 with clip 0.25 on the time-averaged loss, \
             bptt 35, batch 20, lr ÷4 when validation stops improving, 40 epochs.
             Presets zaremba-small|medium|large set Zaremba et al. (2014)'s PTB configurations; a \
-            flag that contradicts the preset is an error (--epochs may change).
+            flag that contradicts the preset is an error (--epochs may change, and --cell gru|rnn \
+            trains the baselines with the same recipe).
             The run folder receives config.json, vocab.tsv, model.safetensors (best valid), \
             last.safetensors (resumable state), metrics.jsonl and curves.svg. Ctrl-C saves and \
             stops cleanly; --resume continues bit for bit (same --threads).
@@ -143,7 +144,8 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("Unknown preset '\(preset)'; choose \(LanguageModelPreset.all.map(\.name).joined(separator: ", ")).")
             }
             let implied = Self.flagValues(of: p)
-            for (flag, value) in givenHyperparameters where implied[flag] != value {
+            // --cell is free: the baselines train with the same recipe.
+            for (flag, value) in givenHyperparameters where flag != "--cell" && implied[flag] != value {
                 throw ValidationError("\(flag) \(value) contradicts --preset \(preset) (which sets \(implied[flag] ?? "it otherwise")); drop one of them.")
             }
         }
@@ -267,7 +269,7 @@ struct TrainCommand: ParsableCommand {
     static func flagValues(of preset: LanguageModelPreset) -> [String: String] {
         let t = preset.training
         var values: [String: String] = [
-            "--cell": "\(RecurrentCellKind.lstm)", "--layers": "\(preset.layers)", "--hidden": "\(preset.hiddenSize)",
+            "--layers": "\(preset.layers)", "--hidden": "\(preset.hiddenSize)",
             "--embedding": "\(preset.hiddenSize)", "--dropout": "\(preset.dropout)", "--batch-size": "\(t.batchSize)",
             "--bptt": "\(t.bptt)", "--optimizer": "\(t.optimizer)", "--lr": "\(t.learningRate)",
             "--momentum": "\(t.momentum)", "--weight-decay": "\(t.weightDecay)", "--clip": "\(t.clipNorm ?? 0)",

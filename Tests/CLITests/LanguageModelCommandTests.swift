@@ -67,6 +67,8 @@ final class LanguageModelCommandTests: XCTestCase {
                            contains: "\(folder)/missing does not exist")
         assertOneLineError(try CommandRunner.run(["train", "--corpus", folder + "/corpus", "--preset", "zaremba-small", "--hidden", "650"]),
                            status: 2, contains: "--hidden 650 contradicts --preset zaremba-small")
+        assertOneLineError(try CommandRunner.run(["train", "--corpus", folder + "/missing", "--preset", "zaremba-small", "--cell", "gru"]),
+                           status: 1, contains: "\(folder)/missing does not exist")
         assertOneLineError(try CommandRunner.run(["train", "--corpus", folder + "/corpus", "--bptt", "0"]),
                            status: 2, contains: "--bptt must be at least 1")
         assertOneLineError(try CommandRunner.run(["train", "--corpus", folder + "/corpus", "--lr=-1"]),
