@@ -17,6 +17,7 @@ struct LSTMKitCommand: ParsableCommand {
             CorpusCommand.self,
             BenchCommand.self,
             BLEUCommand.self,
+            TranslateCommand.self,
         ]
     )
 
