@@ -16,7 +16,8 @@ struct TranslateRunCommand: ParsableCommand {
             the attention as a heat map (source words across, target words down); :nbest N lists \
             the N best with their scores; :beam K, :help, :quit. Otherwise every line of --input \
             (or standard input) is translated into one line of --output (or standard output), \
-            detokenized; --nbest N prints N lines per sentence as 'index ||| translation ||| score'.
+            detokenized; --nbest N prints N lines per sentence as 'index ||| translation ||| score', \
+            and --align writes each sentence, its translation and its heat map to standard error.
             """
     )
 
@@ -32,7 +33,7 @@ struct TranslateRunCommand: ParsableCommand {
     @Option(help: "Translations per sentence (at most the beam size).")
     var nbest = 1
 
-    @Flag(help: "Also print each sentence's attention heat map (to standard error outside interactive mode).")
+    @Flag(help: "Also show each sentence's attention heat map (on standard error outside interactive mode).")
     var align = false
 
     @OptionGroup var decodingFlags: DecodingFlags
@@ -60,6 +61,7 @@ struct TranslateRunCommand: ParsableCommand {
         var chunk: [String] = []
         func flush() throws {
             guard !chunk.isEmpty else { return }
+            let first = index
             var text = ""
             for result in try engine.translate(chunk, decoding: decoding) {
                 if decoding.nBest > 1 {
@@ -70,8 +72,8 @@ struct TranslateRunCommand: ParsableCommand {
                     text += result.text + "\n"
                 }
                 if align, let best = result.candidates.first {
-                    FileHandle.standardError.write(Data((AlignmentHeatMap.render(
-                        source: result.sourceTokens, target: best.tokens, attention: best.attention) + "\n\n").utf8))
+                    let map = AlignmentHeatMap.render(source: result.sourceTokens, target: best.tokens, attention: best.attention)
+                    FileHandle.standardError.write(Data("> \(chunk[index - first])\n= \(best.text)\n\(map)\n\n".utf8))
                 }
                 index += 1
             }

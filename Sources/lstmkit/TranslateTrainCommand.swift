@@ -45,6 +45,9 @@ struct TranslateTrainCommand: ParsableCommand {
     @Option(name: .customLong("max-minutes"), help: "Stop after this many minutes (training and validation), validating the last partial epoch.")
     var maxMinutes: Double?
 
+    @Option(name: .customLong("max-cpu-minutes"), help: "Stop after this much processor time (all threads; 2 cores for 65 minutes is 130), a budget other jobs on the machine do not eat into.")
+    var maxCPUMinutes: Double?
+
     @Option(name: .customLong("batch-size"), help: "Sentence pairs per batch.")
     var batchSize = 64
 
@@ -114,6 +117,7 @@ struct TranslateTrainCommand: ParsableCommand {
         }
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1.") }
         if let maxMinutes, !(maxMinutes > 0) { throw ValidationError("--max-minutes must be positive.") }
+        if let maxCPUMinutes, !(maxCPUMinutes > 0) { throw ValidationError("--max-cpu-minutes must be positive.") }
         guard batchSize >= 1, minCount >= 1, maxLength >= 1, validBeam >= 1 else {
             throw ValidationError("--batch-size, --min-count, --max-length and --valid-beam must be at least 1.")
         }
@@ -133,12 +137,13 @@ struct TranslateTrainCommand: ParsableCommand {
         let trainer: TranslationTrainer
         if resume {
             trainer = try TranslationTrainer.resume(folder: folder, epochs: epochs, maxMinutes: maxMinutes,
-                                                    reporter: reporter, say: say)
+                                                    maxCPUMinutes: maxCPUMinutes, reporter: reporter, say: say)
         } else {
             guard let train, let valid, let src, let tgt else { throw ValidationError("--train, --valid, --src and --tgt are needed.") }
             var options = TranslationTrainingOptions()
             options.epochs = epochs ?? options.epochs
             options.maxMinutes = maxMinutes
+            options.maxCPUMinutes = maxCPUMinutes
             options.batchSize = batchSize
             options.learningRate = lr
             options.decayFactor = lrDecay
@@ -169,7 +174,8 @@ struct TranslateTrainCommand: ParsableCommand {
         case .interrupted: why = "interrupted"
         }
         print("\(why): best validation BLEU \(best) at epoch \(summary.bestEpoch.map(String.init) ?? "-") "
-              + "(\(folder.bestModelPath)); \(summary.steps) steps in \(ProgressReporter.clock(summary.elapsedSeconds))")
+              + "(\(folder.bestModelPath)); \(summary.steps) steps in \(ProgressReporter.clock(summary.elapsedSeconds)) "
+              + "(processor time \(ProgressReporter.clock(summary.cpuSeconds)))")
         if summary.stop == .interrupted { throw ExitCode(130) }
     }
 }

@@ -143,10 +143,9 @@ final class TranslationTrainerTests: XCTestCase {
         let map = AlignmentHeatMap.render(source: ["le", "chat", "."], target: ["the", "cat"],
                                           attention: [[0.9, 0.1, 0], [0.2, 0.6, 0.2], [0, 0, 1]])
         XCTAssertEqual(map, """
-                 le chat .
-            the  ██ ░░░░
-            cat  ░░ ▓▓▓▓ ░
-            </s>         █
+                le chat .
+            the ██ ░░░░
+            cat ░░ ▓▓▓▓ ░
             """)
     }
 }

@@ -23,11 +23,12 @@ public enum AlignmentHeatMap {
         }
     }
 
-    /// The map as lines: a header of source words, then one line per target token (rows of
-    /// `attention` past the target tokens, such as the end token's, are drawn as `</s>`).
+    /// The map as lines: a header of source words, then one line per target token. Rows of
+    /// `attention` past the target tokens (the end token's, which looks mostly at the source's
+    /// hidden `<eos>`) are left out.
     public static func render(source: [String], target: [String], attention: [[Float]]) -> String {
-        let label = { (row: Int) -> String in row < target.count ? target[row] : "</s>" }
-        let rows = attention.count
+        let label = { (row: Int) -> String in target[row] }
+        let rows = min(attention.count, target.count)
         let labelWidth = (0..<rows).map { label($0).count }.max() ?? 0
         let widths = source.map { max($0.count, 1) }
         var lines = [String(repeating: " ", count: labelWidth) + " " + source.joined(separator: " ")]

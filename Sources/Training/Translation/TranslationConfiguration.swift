@@ -10,6 +10,10 @@ public struct TranslationTrainingOptions: Codable, Equatable, Sendable {
     /// Stop after this many minutes of training and validation (nil: no limit); the last,
     /// partial epoch is validated and can win the best checkpoint.
     public var maxMinutes: Double? = nil
+    /// Stop after this many minutes of processor time of this process, all threads together
+    /// (nil: no limit). On a machine shared with other jobs this budget, unlike wall time,
+    /// does not depend on the neighbours: 2 cores × 65 minutes is 130.
+    public var maxCPUMinutes: Double? = nil
     /// Sentence pairs per batch.
     public var batchSize = 64
     /// Adam's starting learning rate.

@@ -23,7 +23,7 @@ public struct TranslationTrainingSummary: Sendable {
     public enum Stop: String, Sendable {
         /// Every epoch ran.
         case finished
-        /// `maxMinutes` passed; the last epoch may be partial.
+        /// `maxMinutes` or `maxCPUMinutes` passed; the last epoch may be partial.
         case timeLimit
         /// `shouldStop` (Ctrl-C) asked; `last.safetensors` holds the position to resume from.
         case interrupted
@@ -37,6 +37,8 @@ public struct TranslationTrainingSummary: Sendable {
     public var bestEpoch: Int?
     /// Training and validation time over all sessions of the run.
     public var elapsedSeconds: Double
+    /// Processor time (all threads) over all sessions of the run.
+    public var cpuSeconds: Double
 }
 
 /// Trains a `Translator` on a parallel corpus: teacher forcing (ratio configurable), Adam,
@@ -69,6 +71,7 @@ public final class TranslationTrainer {
     var bestBLEU: Double?
     var bestEpoch: Int?
     var elapsedBefore = 0.0
+    var cpuBefore = 0.0
     var epochLoss = 0.0
     var epochTokens = 0
 
@@ -146,10 +149,12 @@ public final class TranslationTrainer {
     /// Continues the run in `folder` from `last.safetensors`. `epochs` and `maxMinutes`, when
     /// given, replace the configured ones (to extend a finished run); nothing else changes.
     public static func resume(folder: TranslationRunFolder, epochs: Int? = nil, maxMinutes: Double? = nil,
-                              reporter: ProgressReporter, say: @escaping (String) -> Void) throws -> TranslationTrainer {
+                              maxCPUMinutes: Double? = nil, reporter: ProgressReporter,
+                              say: @escaping (String) -> Void) throws -> TranslationTrainer {
         var configuration = try folder.loadConfiguration()
         if let epochs { configuration.training.epochs = epochs }
         if let maxMinutes { configuration.training.maxMinutes = maxMinutes }
+        if let maxCPUMinutes { configuration.training.maxCPUMinutes = maxCPUMinutes }
         let vocabularies = try folder.loadVocabularies()
         let (trainCorpus, validCorpus) = try readCorpora(configuration)
         let model = try Translator(configuration: configuration.model, generator: RandomGenerator(seed: 0))
@@ -187,8 +192,9 @@ public final class TranslationTrainer {
     /// returns true (checked after every batch; Ctrl-C by default).
     public func run(shouldStop: () -> Bool = { Interrupt.requested }) throws -> TranslationTrainingSummary {
         let criterion = SoftmaxCrossEntropy(ignoreIndex: Int32(Vocabulary.padID), labelSmoothing: options.labelSmoothing)
-        let sessionStart = Date()
+        let sessionStart = Date(), sessionCPU = processCPUSeconds()
         var elapsed: Double { elapsedBefore + Date().timeIntervalSince(sessionStart) }
+        var cpu: Double { cpuBefore + processCPUSeconds() - sessionCPU }
         var validated = 0
         while epoch <= options.epochs {
             let batches = train.epochBatches(seed: options.seed, epoch: epoch)
@@ -225,15 +231,14 @@ public final class TranslationTrainer {
                 }
                 if shouldStop() {
                     reporter.finish()
-                    try saveLast(elapsed: elapsed)
+                    try saveLast(elapsed: elapsed, cpu: cpu)
                     try metrics.flush()
                     say("stopped at epoch \(epoch), batch \(batchIndex) of \(batches.count): resume with --resume")
-                    return summary(.interrupted, validated: validated, elapsed: elapsed)
+                    return summary(.interrupted, validated: validated, elapsed: elapsed, cpu: cpu)
                 }
-                if let limit = options.maxMinutes, elapsed >= limit * 60 {
-                    timeUp = true
-                    break
-                }
+                if let limit = options.maxMinutes, elapsed >= limit * 60 { timeUp = true }
+                if let limit = options.maxCPUMinutes, cpu >= limit * 60 { timeUp = true }
+                if timeUp { break }
             }
             reporter.finish()
             let complete = batchIndex >= batches.count
@@ -256,10 +261,11 @@ public final class TranslationTrainer {
             metrics.append(.init(kind: "epoch", epoch: epoch, step: step, values: [
                 "train_loss": trainLoss, "train_ppl": exp(trainLoss), "valid_loss": validLoss, "valid_ppl": exp(validLoss),
                 "valid_bleu": bleu.score, "lr": lr, "epoch_seconds": epochSeconds, "tokens_per_second": rate,
-                "elapsed_minutes": elapsed / 60, "partial": complete ? 0 : 1]))
-            say(String(format: "epoch %2d%@  train loss %.3f  valid ppl %.2f  BLEU %.2f  lr %.2g  %@  %@ tok/s%@%@",
+                "elapsed_minutes": elapsed / 60, "cpu_minutes": cpu / 60, "partial": complete ? 0 : 1]))
+            say(String(format: "epoch %2d%@  train loss %.3f  valid ppl %.2f  BLEU %.2f  lr %.2g  %@  %@ tok/s  (run %@, cpu %@)%@%@",
                        epoch, complete ? "" : " (partial)", trainLoss, exp(validLoss), bleu.score, lr,
                        ProgressReporter.clock(epochSeconds), ProgressReporter.rate(rate),
+                       ProgressReporter.clock(elapsed), ProgressReporter.clock(cpu),
                        improved ? "  best" : "", halved ? "  (learning rate divided)" : ""))
             if complete {
                 epoch += 1
@@ -267,19 +273,32 @@ public final class TranslationTrainer {
                 epochLoss = 0
                 epochTokens = 0
             }
-            try saveLast(elapsed: elapsed)
+            try saveLast(elapsed: elapsed, cpu: cpu)
             try metrics.flush()
             try writeCurves()
             if timeUp {
-                return summary(.timeLimit, validated: validated, elapsed: elapsed)
+                return summary(.timeLimit, validated: validated, elapsed: elapsed, cpu: cpu)
             }
         }
-        return summary(.finished, validated: validated, elapsed: elapsed)
+        return summary(.finished, validated: validated, elapsed: elapsed, cpu: cpu)
     }
 
-    func summary(_ stop: TranslationTrainingSummary.Stop, validated: Int, elapsed: Double) -> TranslationTrainingSummary {
+    func summary(_ stop: TranslationTrainingSummary.Stop, validated: Int, elapsed: Double, cpu: Double)
+        -> TranslationTrainingSummary {
         TranslationTrainingSummary(stop: stop, epochsValidated: validated, steps: step, bestBLEU: bestBLEU,
-                                   bestEpoch: bestEpoch, elapsedSeconds: elapsed)
+                                   bestEpoch: bestEpoch, elapsedSeconds: elapsed, cpuSeconds: cpu)
+    }
+
+    /// User and system time of this process, all threads.
+    func processCPUSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// Validation perplexity's log (mean token cross-entropy, unsmoothed) and BLEU of the
@@ -304,11 +323,11 @@ public final class TranslationTrainer {
     static let positionKeys = (epoch: "translate.epoch", batch: "translate.batch", step: "translate.step",
                                generator: "translate.generator", schedule: "translate.schedule",
                                bestBLEU: "translate.best_bleu", bestEpoch: "translate.best_epoch",
-                               elapsed: "translate.elapsed_seconds", epochLoss: "translate.epoch_loss",
+                               elapsed: "translate.elapsed_seconds", cpu: "translate.cpu_seconds", epochLoss: "translate.epoch_loss",
                                epochTokens: "translate.epoch_tokens", threads: "translate.threads")
 
     /// Writes `last.safetensors`: parameters, optimizer state and the position.
-    func saveLast(elapsed: Double) throws {
+    func saveLast(elapsed: Double, cpu: Double) throws {
         let k = Self.positionKeys
         let (optimizerTensors, optimizerMetadata) = optimizer.state()
         var metadata = optimizerMetadata
@@ -320,6 +339,7 @@ public final class TranslationTrainer {
         if let bestBLEU { metadata[k.bestBLEU] = String(bestBLEU) }
         if let bestEpoch { metadata[k.bestEpoch] = String(bestEpoch) }
         metadata[k.elapsed] = String(elapsed)
+        metadata[k.cpu] = String(cpu)
         // Hexadecimal bits, so the resumed sum continues exactly.
         metadata[k.epochLoss] = String(epochLoss.bitPattern, radix: 16)
         metadata[k.epochTokens] = String(epochTokens)
@@ -357,6 +377,7 @@ public final class TranslationTrainer {
         bestBLEU = m[k.bestBLEU].flatMap(Double.init)
         bestEpoch = m[k.bestEpoch].flatMap { Int($0) }
         elapsedBefore = m[k.elapsed].flatMap(Double.init) ?? 0
+        cpuBefore = m[k.cpu].flatMap(Double.init) ?? 0
         if let saved = m[k.threads].flatMap({ Int($0) }), saved != Threads.count {
             say("note    the run was saved with \(saved) threads and continues with \(Threads.count): results will differ from an uninterrupted run by rounding")
         }
