@@ -41,7 +41,7 @@ struct BenchSeq2SeqCommand: ParsableCommand {
     var test: String?
 
     @Option(name: .customLong("decode-sentences"), help: "Sentences decoded per row.")
-    var decodeSentences = 500
+    var decodeSentences = 1000
 
     @Option(parsing: .upToNextOption, help: "Thread counts to measure.")
     var threads: [Int] = [1, 2]
@@ -62,7 +62,7 @@ struct BenchSeq2SeqCommand: ParsableCommand {
         if json {
             print("{\"name\": \"\(name)\", \"threads\": \(threads), \"value\": \(value), \"unit\": \"\(unit)\"}")
         } else {
-            print(name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%3d threads %10.1f %@", threads, value, unit))
+            print(name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%3d threads %10.1f %@", threads, value, unit))
         }
         fflush(stdout)
     }
@@ -111,9 +111,9 @@ struct BenchSeq2SeqCommand: ParsableCommand {
             let optimizer = Adam(parameters: model.registry, learningRate: 1e-3)
             let criterion = SoftmaxCrossEntropy(ignoreIndex: 0)
             var tokens = 0
-            var start = Date()
+            var start = Date(), cpuStart = ProcessTime.seconds()
             for (i, indices) in batches.prefix(needed).enumerated() {
-                if i == warmup { start = Date(); tokens = 0 }
+                if i == warmup { start = Date(); cpuStart = ProcessTime.seconds(); tokens = 0 }
                 let batch = batcher.batch(indices)
                 model.registry.zeroGradients()
                 _ = model.trainingStep(batch, criterion: criterion, generator: generator)
@@ -122,6 +122,7 @@ struct BenchSeq2SeqCommand: ParsableCommand {
                 tokens += batch.targetTokenCount
             }
             report("train", threadCount, Double(tokens) / Date().timeIntervalSince(start), "target tok/s")
+            report("train per cpu", threadCount, Double(tokens) / (ProcessTime.seconds() - cpuStart), "target tok/cpu-s")
         }
     }
 
@@ -134,10 +135,11 @@ struct BenchSeq2SeqCommand: ParsableCommand {
                 var decoding = TranslationDecoding()
                 decoding.beamSize = beam
                 _ = try engine.translate(Array(lines.prefix(64)), decoding: decoding)
-                let start = Date()
+                let start = Date(), cpuStart = ProcessTime.seconds()
                 _ = try engine.translate(lines, decoding: decoding)
-                report(beam == 1 ? "decode greedy" : "decode beam 5", threadCount,
-                       Double(lines.count) / Date().timeIntervalSince(start), "sentences/s")
+                let name = beam == 1 ? "decode greedy" : "decode beam 5"
+                report(name, threadCount, Double(lines.count) / Date().timeIntervalSince(start), "sentences/s")
+                report(name + " per cpu", threadCount, Double(lines.count) / (ProcessTime.seconds() - cpuStart), "sentences/cpu-s")
             }
         }
     }

@@ -74,7 +74,7 @@ extension Translator: StepwiseDecoder {
                       b: combine.value.pointer, ldb: m + hd, c: feed.pointer, ldc: hd)
         Vector.map(feed.pointer, feed.pointer, count: feed.count) { Vector.tanh($0) }
         let logits = inference.logits.tensor([n, v])
-        generator.forward(feed, into: logits)
+        outputLayer.forward(feed, into: logits)
         Softmax.logSoftmax(logits, into: logits)
         if output.logProbabilities.count != n * v {
             output.logProbabilities = [Float](repeating: 0, count: n * v)

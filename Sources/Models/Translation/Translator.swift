@@ -35,7 +35,8 @@ public final class Translator {
     public let attention: Attention  // query Hd, memory M
     /// `(Hd, M + Hd)`: the attentional state from `[context; h]`, no bias (Luong).
     public let combine: Parameter
-    public let generator: Linear  // Hd → Vt
+    /// Hd → Vt; named `generator` in the parameter names (OpenNMT's word).
+    public let outputLayer: Linear
     public let registry: ParameterRegistry
 
     let sourceDropout: Dropout
@@ -92,7 +93,7 @@ public final class Translator {
         } else {
             output = Linear(inputSize: c.decoderHiddenSize, outputSize: c.targetVocabularySize, generator: generator)
         }
-        self.generator = output
+        outputLayer = output
         sourceDropout = Dropout(probability: c.dropout)
         var registry = ParameterRegistry()
         registry.add(sourceEmbedding, prefix: "src_embedding")
@@ -216,7 +217,7 @@ public final class Translator {
                 (feed.pointer + step * b * hd).update(from: tildeStep, count: b * hd)
             }
         }
-        return generator.forward(feed.reshaped([t * b, hd]))
+        return outputLayer.forward(feed.reshaped([t * b, hd]))
     }
 
     /// Replaces the decoder's input tokens of `step` by the argmax predictions made from the
@@ -224,7 +225,7 @@ public final class Translator {
     func feedPredictions(step: Int, from previous: Tensor) {
         let b = batch
         let logits = stepLogits.tensor([b, v])
-        generator.forward(previous, into: logits)
+        outputLayer.forward(previous, into: logits)
         for row in 0..<b {
             let best = Softmax.topK(logits, row: row, k: 1).first?.index ?? Vocabulary.endID
             targetTokens[step * b + row] = Int32(best)
@@ -265,7 +266,7 @@ public final class Translator {
     func backward(logitsGradient: Tensor) {
         let c = configuration, t = steps, b = batch, l = c.layers
         let dropping = dropoutActive
-        guard let dFeed = generator.backward(outputGradient: logitsGradient) else { return }  // (T·B, Hd)
+        guard let dFeed = outputLayer.backward(outputGradient: logitsGradient) else { return }  // (T·B, Hd)
         let z = combined.tensor([t, b, m + hd])
         let tilde = attentional.tensor([t, b, hd])
         let outputMask = dropping ? outputMasks.tensor([t, b, hd]) : nil

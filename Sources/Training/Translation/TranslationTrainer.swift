@@ -192,9 +192,9 @@ public final class TranslationTrainer {
     /// returns true (checked after every batch; Ctrl-C by default).
     public func run(shouldStop: () -> Bool = { Interrupt.requested }) throws -> TranslationTrainingSummary {
         let criterion = SoftmaxCrossEntropy(ignoreIndex: Int32(Vocabulary.padID), labelSmoothing: options.labelSmoothing)
-        let sessionStart = Date(), sessionCPU = processCPUSeconds()
+        let sessionStart = Date(), sessionCPU = ProcessTime.seconds()
         var elapsed: Double { elapsedBefore + Date().timeIntervalSince(sessionStart) }
-        var cpu: Double { cpuBefore + processCPUSeconds() - sessionCPU }
+        var cpu: Double { cpuBefore + ProcessTime.seconds() - sessionCPU }
         var validated = 0
         while epoch <= options.epochs {
             let batches = train.epochBatches(seed: options.seed, epoch: epoch)
@@ -289,17 +289,6 @@ public final class TranslationTrainer {
                                    bestEpoch: bestEpoch, elapsedSeconds: elapsed, cpuSeconds: cpu)
     }
 
-    /// User and system time of this process, all threads.
-    func processCPUSeconds() -> Double {
-        var usage = rusage()
-        #if canImport(Glibc)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        #else
-        getrusage(RUSAGE_SELF, &usage)
-        #endif
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-    }
 
     /// Validation perplexity's log (mean token cross-entropy, unsmoothed) and BLEU of the
     /// decoded validation sources against the reference lines.
