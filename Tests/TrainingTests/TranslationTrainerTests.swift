@@ -102,10 +102,18 @@ final class TranslationTrainerTests: XCTestCase {
         XCTAssertEqual(summary.epochsValidated, 1)
         XCTAssertTrue(lines.contains { $0.contains("(partial)") }, "\(lines)")
         XCTAssertTrue(FileManager.default.fileExists(atPath: run.bestModelPath))
-        // Resuming continues epoch 1 at batch 1.
-        let resumed = try TranslationTrainer.resume(folder: run, maxMinutes: 60, reporter: quietReporter(), say: { _ in })
+        // Resuming continues epoch 1 at batch 1; a processor-time budget stops the same way.
+        let resumed = try TranslationTrainer.resume(folder: run, maxMinutes: 60, maxCPUMinutes: 1e-9,
+                                                    reporter: quietReporter(), say: { _ in })
         XCTAssertEqual(resumed.epoch, 1)
         XCTAssertEqual(resumed.batchIndex, 1)
+        let again = try resumed.run(shouldStop: { false })
+        XCTAssertEqual(again.stop, .timeLimit)
+        XCTAssertEqual(again.steps, 2)
+        XCTAssertGreaterThan(again.cpuSeconds, 0)
+        let cpu = try MetricsLog.load(path: run.metricsPath).records.filter { $0.kind == "epoch" }.compactMap { $0.values["cpu_minutes"] }
+        XCTAssertEqual(cpu.count, 2)
+        XCTAssertLessThanOrEqual(cpu[0], cpu[1])
     }
 
     func testDataErrorsNameTheFiles() throws {

@@ -6,6 +6,8 @@
 #
 #   scripts/bench/seq2seq.sh [RUNS] [RUN_FOLDER]
 #
+# On a machine shared with other jobs, export OMP_WAIT_POLICY=PASSIVE first (both sides use
+# libgomp-style OpenMP; spinning threads at a barrier collapse under contention).
 # Both sides alternate row by row and thread count by thread count so they meet the same
 # background load; each figure is the median of RUNS. Prints a table with the ratio
 # LSTMKit / PyTorch (> 1: LSTMKit faster).
@@ -14,8 +16,10 @@ cd "$(dirname "$0")/../.."
 runs="${1:-3}"
 model="${2:-}"
 corpus="${MULTI30K:-../shared/corpora/multi30k}"
-swift build -c release --product lstmkit >/dev/null
-lstmkit=.build/release/lstmkit
+# SCRATCH=.build-bench builds into another folder (e.g. while a training run uses .build).
+scratch="${SCRATCH:-.build}"
+swift build -c release --product lstmkit --scratch-path "$scratch" >/dev/null
+lstmkit="$scratch/release/lstmkit"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 # The same tokens on both sides: LSTMKit's tokenizer writes them, PyTorch reads them split at spaces.

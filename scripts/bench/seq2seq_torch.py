@@ -194,14 +194,20 @@ def main():
     p.add_argument("--test", help="pre-tokenized source sentences")
     p.add_argument("--decode-sentences", type=int, default=500)
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--mkldnn", choices=["auto", "on", "off"], default="auto",
+                   help="PyTorch's oneDNN path: auto keeps it for training (PyTorch's default, as fast as off "
+                        "there) and turns it off for one-sentence decoding, where its per-call LSTM set-up "
+                        "made each step several times slower on this machine")
     args = p.parse_args()
     for threads in args.threads:
         torch.set_num_threads(threads)
         if args.src:
+            torch.backends.mkldnn.enabled = args.mkldnn != "off"
             wall, cpu = bench_training(args)
             print(json.dumps({"name": "train", "threads": threads, "value": wall, "unit": "target tok/s"}), flush=True)
             print(json.dumps({"name": "train per cpu", "threads": threads, "value": cpu, "unit": "target tok/cpu-s"}), flush=True)
         if args.model:
+            torch.backends.mkldnn.enabled = args.mkldnn == "on"
             for beam in (1, 5):
                 name = "decode greedy" if beam == 1 else "decode beam 5"
                 wall, cpu = bench_decoding(args, beam)
