@@ -5,6 +5,7 @@
 # a time, as the issue's reference measured it), greedy and beam 5.
 #
 #   scripts/bench/seq2seq.sh [RUNS] [RUN_FOLDER]
+#   ROWS=decode scripts/bench/seq2seq.sh 3 runs/NAME     # only the decoding rows (ROWS=train: only training)
 #
 # On a machine shared with other jobs, export OMP_WAIT_POLICY=PASSIVE first (both sides use
 # libgomp-style OpenMP; spinning threads at a barrier collapse under contention).
@@ -15,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs="${1:-3}"
 model="${2:-}"
+rows="${ROWS:-all}"
 corpus="${MULTI30K:-../shared/corpora/multi30k}"
 # SCRATCH=.build-bench builds into another folder (e.g. while a training run uses .build).
 scratch="${SCRATCH:-.build}"
@@ -28,10 +30,12 @@ $lstmkit tokenize --locale en "$corpus/train.en" >"$out/train.en"
 $lstmkit tokenize --locale de "$corpus/test2016.de" >"$out/test.tok.de"
 for i in $(seq 1 "$runs"); do
     for threads in 1 2; do
-        echo "run $i/$runs, $threads thread(s): training" >&2
-        $lstmkit bench seq2seq --json --threads "$threads" --src "$out/train.de" --tgt "$out/train.en" >>"$out/ours.jsonl"
-        python3 scripts/bench/seq2seq_torch.py --threads "$threads" --src "$out/train.de" --tgt "$out/train.en" >>"$out/torch.jsonl"
-        if [ -n "$model" ]; then
+        if [ "$rows" != decode ]; then
+            echo "run $i/$runs, $threads thread(s): training" >&2
+            $lstmkit bench seq2seq --json --threads "$threads" --src "$out/train.de" --tgt "$out/train.en" >>"$out/ours.jsonl"
+            python3 scripts/bench/seq2seq_torch.py --threads "$threads" --src "$out/train.de" --tgt "$out/train.en" >>"$out/torch.jsonl"
+        fi
+        if [ -n "$model" ] && [ "$rows" != train ]; then
             echo "run $i/$runs, $threads thread(s): decoding" >&2
             $lstmkit bench seq2seq --json --threads "$threads" --model "$model" --test "$corpus/test2016.de" \
                 --decode-sentences 1000 >>"$out/ours.jsonl"

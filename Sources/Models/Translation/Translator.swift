@@ -57,9 +57,8 @@ public final class Translator {
     let stepContextGradient = Workspace()  // (B, M)
     let embeddingGradients = Workspace()  // (T, B, E)
     let bridgeInputs = [Workspace(), Workspace()]  // (L·B, M): [h→; h←], [c→; c←]
-    let bridgeHiddenOutput = Workspace()  // (L, B, Hd): tanh(W_h …)
     let bridgeGradient = Workspace()  // (L·B, Hd)
-    var bridgeTanh = Tensor(zeros: [0])
+    var bridgeTanh = Tensor(zeros: [0])  // (L·B, Hd): h₀ = tanh(W_h …), the bridge output layer's buffer
     let inference = TranslatorInferenceBuffers()
 
     /// A model with PyTorch's default initialisation of each layer, drawn from `generator`.
