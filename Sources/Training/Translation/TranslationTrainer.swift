@@ -208,10 +208,13 @@ public final class TranslationTrainer {
                 model.registry.zeroGradients()
                 let result = model.trainingStep(batch, criterion: criterion, teacherForcing: options.teacherForcing,
                                                 generator: generator)
-                guard result.loss.isFinite, model.registry.gradientsAreFinite() else {
+                // One pass over the gradients: clipping measures the norm, which is also the
+                // finiteness check (a NaN or infinity anywhere makes it non-finite).
+                let norm = options.clipNorm > 0
+                    ? model.registry.clipGradientNorm(maxNorm: options.clipNorm) : model.registry.gradientNorm()
+                guard result.loss.isFinite, norm.isFinite else {
                     throw TranslationTrainingError.diverged(epoch: epoch, step: step + 1)
                 }
-                if options.clipNorm > 0 { model.registry.clipGradientNorm(maxNorm: options.clipNorm) }
                 optimizer.step()
                 step += 1
                 batchIndex += 1
