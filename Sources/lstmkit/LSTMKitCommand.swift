@@ -20,6 +20,7 @@ struct LSTMKitCommand: ParsableCommand {
             CorpusCommand.self,
             BLEUCommand.self,
             SeriesCommand.self,
+            TranslateCommand.self,
             BenchCommand.self,
             VersionCommand.self,
         ]
