@@ -31,7 +31,7 @@ final class LanguageModelTrainerTests: XCTestCase {
     func configuration(epochs: Int = 2) throws -> (LanguageModelRunConfiguration, LanguageModelCorpus) {
         let source = try CorpusSource.resolve(corpus: folder)
         let corpus = try LanguageModelCorpus(source: source, tokenizer: TokenizerOptions())
-        var t = LanguageModelTrainingSettings()
+        var t = TrainingSettings()
         t.batchSize = 4
         t.bptt = 6
         t.epochs = epochs
@@ -106,7 +106,7 @@ final class LanguageModelTrainerTests: XCTestCase {
         let resumed = try LanguageModelTrainer(resuming: broken, progress: ProgressReporter(mode: .plain(every: 1000), sink: { _ in }),
                                                say: { _ in })
         XCTAssertEqual(resumed.epoch, 2)
-        XCTAssertGreaterThan(resumed.nextChunk, 0)
+        XCTAssertGreaterThan(resumed.nextBatch, 0)
         let second = try resumed.run()
         XCTAssertFalse(second.interrupted)
         for file in ["model.safetensors", "last.safetensors"] {
