@@ -128,3 +128,54 @@ final class ClozeModelTests: XCTestCase {
         XCTAssertEqual(losses(), losses())
     }
 }
+
+/// One training step of the cloze model against PyTorch (Tests/Fixtures/cloze_step.safetensors,
+/// from scripts/reference/make_cloze_fixture.py): logits of every word position of a padded
+/// batch, the mean loss, every named gradient, and the parameters after one Adam step.
+final class ClozeFixtureTests: XCTestCase {
+    struct Config: Decodable {
+        var vocab: Int
+        var embedding: Int
+        var hidden: Int
+        var layers: Int
+        var projection: Int
+    }
+
+    func testOneStepMatchesPyTorch() throws {
+        Threads.setCount(1)
+        let file = try Fixture.load("cloze_step.safetensors")
+        let config = try JSONDecoder().decode(Config.self, from: Data((file.metadata["config"] ?? "").utf8))
+        let model = ClozeModel(
+            configuration: ClozeModelConfiguration(vocabularySize: config.vocab, embeddingSize: config.embedding,
+                                                   hiddenSize: config.hidden, layers: config.layers,
+                                                   projectionSize: config.projection),
+            generator: RandomGenerator(seed: 1))
+        for entry in model.parameters.entries {
+            entry.parameter.value.assign(try file.tensor(named: "initial.\(entry.name)", shape: entry.parameter.shape))
+        }
+        // The fixture's padded batch, read back into sentences.
+        let tokens = try file.requireIndices("tokens"), lengths = try file.requireIndices("lengths").map(Int.init)
+        let b = lengths.count
+        let sentences = lengths.enumerated().map { column, n in (1..<(n - 1)).map { tokens[$0 * b + column] } }
+        let batch = ClozeBatch(sentences: sentences)
+        XCTAssertEqual(batch.tokens, tokens)
+        XCTAssertEqual(batch.targets, try file.requireIndices("targets"))
+
+        let tolerance = Tolerance()
+        let logits = model.logits(batch, training: false, generator: nil).copy()
+        XCTAssertNil(tolerance.report(logits, try file.require("logits"), name: "logits"))
+        model.parameters.zeroGradients()
+        let r = model.trainStep(batch, generator: RandomGenerator(seed: 1))
+        XCTAssertNil(tolerance.mismatchReport([r.totalLoss / Double(r.count)], try file.require("loss").scalars.map(Double.init), name: "loss"))
+        var compared = 0
+        for entry in model.parameters.entries {
+            XCTAssertNil(tolerance.report(entry.parameter.gradient, try file.require("grad.\(entry.name)"), name: "grad \(entry.name)"))
+            compared += 1
+        }
+        XCTAssertEqual(compared, file.names.filter { $0.hasPrefix("grad.") }.count, "every gradient of the fixture is compared")
+        Adam(parameters: model.parameters, learningRate: 0.01).step()
+        for entry in model.parameters.entries {
+            XCTAssertNil(tolerance.report(entry.parameter.value, try file.require("after_adam.\(entry.name)"), name: "after Adam \(entry.name)"))
+        }
+    }
+}

@@ -61,14 +61,14 @@ extension TrainedLanguageModel: BlankRanker {
     }
 
     /// S(w) for each candidate, or nil for a candidate whose partial score fell to `floor` or
-    /// below before the end (its final score would be lower still).
-    func continuationScores(_ context: BlankContext, candidates: [Int], floor: Double) -> [Double?] {
+    /// below before the end (its final score would be lower still). Candidates go `chunk` at a
+    /// time: a (chunk, V) logits matrix per step.
+    func continuationScores(_ context: BlankContext, candidates: [Int], floor: Double, chunk: Int = 512) -> [Double?] {
         let v = vocabulary.count
         let (leftState, left) = nextWordLogProbabilities(after: context.left)
         var targets = Array(context.right.prefix(context.knownRightCount))
         if context.rightIsComplete { targets.append(Int32(Vocabulary.endID)) }
         var results = [Double?](repeating: nil, count: candidates.count)
-        let chunk = 512
         for start in stride(from: 0, to: candidates.count, by: chunk) {
             // Rows still in the race: their index in `candidates` and partial score.
             var alive = (start..<min(start + chunk, candidates.count)).filter { Double(left[candidates[$0]]) > floor }
