@@ -173,6 +173,9 @@ struct TrainCommand: ParsableCommand {
         }
         if let preset {
             guard let defaults = Defaults.preset(preset, task: kind) else {
+                if kind == .lm && ClozeModelPreset.named(preset) != nil {
+                    throw ValidationError("--preset \(preset) is for cloze models; add --task cloze.")
+                }
                 let names = kind == .lm ? LanguageModelPreset.all.map(\.name) : ClozeModelPreset.all.map(\.name)
                 throw ValidationError("Unknown \(kind == .lm ? "" : "cloze ")preset '\(preset)'; choose \(names.joined(separator: ", ")).")
             }

@@ -77,4 +77,24 @@ final class LanguageModelFillTests: XCTestCase {
         XCTAssertEqual(cut.knownRightCount, 1)
         XCTAssertFalse(cut.rightIsComplete)
     }
+
+    /// Sentences scored on their own start from the averaged state in which the model ended its
+    /// own sampled sentences: not the zero state, and the same on every load.
+    func testSentencesStartFromATypicalSentenceEnd() throws {
+        let start = model.sentenceEndState
+        XCTAssertEqual(start.hidden.shape, [1, 1, 8])
+        XCTAssertTrue(start.hidden.scalars.contains { $0 != 0 })
+        let again = try TrainedLanguageModel(folder: folder + "/run")
+        XCTAssertEqual(again.sentenceEndState.hidden.scalars, start.hidden.scalars)
+        XCTAssertEqual(again.sentenceEndState.cell?.scalars, start.cell?.scalars)
+        // The REPL's state and sentence scores begin there.
+        var state = try model.makeState()
+        let ids = try model.encode("the dog runs .").ids
+        var total = 0.0
+        for id in ids.map(Int.init) + [Vocabulary.endID] {
+            total += Double(try model.nextWordLogProbabilities(state)[id])
+            try model.feed([id], into: &state)
+        }
+        XCTAssertEqual(total, model.score(ids: ids).logProbability, accuracy: 1e-4)
+    }
 }

@@ -50,10 +50,11 @@ extension TrainedLanguageModel: BlankRanker {
             .map { WordScore(id: $0.id, probability: exp($0.score - logTotal)) }
     }
 
-    /// The state after `<eos>` and `left` (batch of one), and ln P(next word) for every entry.
+    /// The state after `<eos>` and `left` (batch of one, from `sentenceEndState`, as every
+    /// sentence scored on its own), and ln P(next word) for every entry.
     func nextWordLogProbabilities(after left: [Int32]) -> (state: RecurrentState, logProbabilities: [Float]) {
         let v = vocabulary.count
-        let state = model.zeroState(batchSize: 1)
+        let state = sentenceEndState.copy()
         let logits = Tensor(zeros: [1, v])
         for token in [Int32(Vocabulary.endID)] + left { model.step(tokens: [token], state: state, logits: logits) }
         Softmax.logSoftmax(logits, into: logits)

@@ -8,9 +8,10 @@ import Text
 extension TrainedLanguageModel: NextWordModel {
     public typealias State = RecurrentWordState
 
-    /// A text starts where training saw sentences start: after an `<eos>`.
+    /// A text starts where training saw sentences start: after the end of another sentence and
+    /// an `<eos>` (see `sentenceEndState`).
     public func makeState() throws -> State {
-        let state = State(recurrent: model.zeroState(batchSize: 1),
+        let state = State(recurrent: sentenceEndState.copy(),
                           logits: Tensor(zeros: [1, configuration.model.vocabularySize]))
         model.step(tokens: [Int32(Vocabulary.endID)], state: state.recurrent, logits: state.logits)
         return state

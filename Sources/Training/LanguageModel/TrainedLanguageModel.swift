@@ -13,6 +13,9 @@ public final class TrainedLanguageModel: TrainedRun {
     public let vocabulary: Vocabulary
     public let model: LanguageModel
     public let tokenizer: Tokenizer
+    /// The state a sentence scored or typed on its own starts from, before its `<eos>`: see
+    /// `typicalSentenceEnd`. Computed on first use.
+    public private(set) lazy var sentenceEndState: RecurrentState = Self.typicalSentenceEnd(model)
 
     public init(folder: String, weights: String = "model.safetensors") throws {
         let files = try RunFiles<LanguageModelRunConfiguration>(
@@ -40,13 +43,14 @@ public final class TrainedLanguageModel: TrainedRun {
         return (ids, unknown)
     }
 
-    /// Scores one sentence from a fresh state, the way training saw sentences start (after an
-    /// `<eos>`): Σ log p of every token and of the closing `<eos>` (natural log).
+    /// Scores one sentence on its own, the way training saw sentences start (after the end of
+    /// another sentence and an `<eos>`, see `sentenceEndState`): Σ log p of every token and of the
+    /// closing `<eos>` (natural log).
     public func score(ids: [Int32]) -> (logProbability: Double, predicted: Int) {
         let inputs = [Int32(Vocabulary.endID)] + ids
         let targets = ids + [Int32(Vocabulary.endID)]
         let r = model.evaluate(inputs: inputs, targets: targets, steps: inputs.count, batch: 1,
-                               initialState: model.zeroState(batchSize: 1))
+                               initialState: sentenceEndState)
         return (-r.totalLoss, r.count)
     }
 }
