@@ -12,11 +12,13 @@ build: bootstrap
 
 # The main job: train a small LSTM language model on corpora/toy-en (about a minute on two
 # cores), then ask it for the next word after prompts whose verb must agree with a subject
-# several words back. The run folder runs/demo is the demo's own and is replaced each time.
+# several words back; forecast a seasonal series; train the toy English -> French translator
+# and show its translations and alignments. The runs/demo* folders are the demo's own and are
+# replaced each time.
 DEMO_DIR = runs/demo
 DEMO_PROMPTS = 'the keys to the old cabinet\n:reset\nthe key to the old cabinets\n:reset\nthe doctors who see the princess\n:reset\nthe doctor who sees the princesses\n:reset\nmy aunts behind the tall fox\n'
 demo: build
-	@rm -rf $(DEMO_DIR) $(DEMO_DIR)-series
+	@rm -rf $(DEMO_DIR) $(DEMO_DIR)-series $(DEMO_DIR)-translate
 	$(LSTMKIT) train --corpus corpora/toy-en --out $(DEMO_DIR) --hidden 128 --layers 2 --dropout 0.2 --epochs 6 --log-every 100
 	@echo "--- next-word predictions (the verb must agree with the subject, not the nearest noun):"
 	@printf $(DEMO_PROMPTS) | $(LSTMKIT) repl --model $(DEMO_DIR) --k 3
@@ -30,6 +32,13 @@ demo: build
 	@echo "--- 48-step forecast after value 2900, scored against the file's values 2901-2948:"
 	@$(LSTMKIT) series predict --model $(DEMO_DIR)-series --csv corpora/series/seasonal.csv \
 		--from 2900 --steps 48 --summary-only --plot $(DEMO_DIR)-series/forecast.svg
+	@echo "--- toy translation: train English -> French on corpora/toy-en-fr (5 epochs, a couple of minutes)"
+	@$(LSTMKIT) translate train --train corpora/toy-en-fr/train --valid corpora/toy-en-fr/valid --src en --tgt fr \
+		--out $(DEMO_DIR)-translate --epochs 5 --embedding 64 --hidden 64 --decoder-hidden 128 --dropout 0.1 --lr 0.003
+	@echo "--- three test sentences, their translations and attention (source across, target down):"
+	@head -n 3 corpora/toy-en-fr/test.en | $(LSTMKIT) translate --model $(DEMO_DIR)-translate --align 2>&1 >/dev/null
+	@echo "--- test BLEU (beam 5, detokenized output, sacreBLEU's score):"
+	@$(LSTMKIT) translate eval --model $(DEMO_DIR)-translate --src corpora/toy-en-fr/test.en --ref corpora/toy-en-fr/test.fr
 
 # Unit tests build in debug: keep them single-threaded (oneDNN/OpenMP) and small.
 test: bootstrap

@@ -180,12 +180,7 @@ public final class NextWordREPL<Model: NextWordModel> {
         guard !result.blanks.isEmpty else {
             throw REPLFillError.noBlank(marker: blankFiller.blankMarker)
         }
-        var block = result.unknownWords.isEmpty ? "" : unknownWordsNote(result.unknownWords, readAs: "<unk>") + "\n"
-        for (index, candidates) in result.blanks.enumerated() {
-            block += (result.blanks.count > 1 ? "blank \(index + 1)" : "blank") + " →\n"
-            for row in ChartLayout.probabilityRows(candidates.map { ($0.word, $0.probability) }) { block += row + "\n" }
-        }
-        output.write(block + "\n")
+        output.write(blankFillBlock(result) + "\n")
     }
 
     // MARK: - Text
@@ -238,6 +233,18 @@ public func unknownWordsNote(_ words: [String], readAs unknown: String) -> Strin
     let named = words.filter { seen.insert($0).inserted }.map { "\"\($0)\"" }
     return "note: " + named.joined(separator: ", ") + (named.count == 1 ? " is" : " are")
         + " not in the vocabulary (read as \(unknown))"
+}
+
+/// The words found for each blank as bar charts, headed `blank →` (`blank 1 →`, `blank 2 →`
+/// when there are several), after a note naming the unknown words: what `:fill` and
+/// `lstmkit fill` print.
+public func blankFillBlock(_ result: BlankFillResult) -> String {
+    var block = result.unknownWords.isEmpty ? "" : unknownWordsNote(result.unknownWords, readAs: "<unk>") + "\n"
+    for (index, candidates) in result.blanks.enumerated() {
+        block += (result.blanks.count > 1 ? "blank \(index + 1)" : "blank") + " →\n"
+        for row in ChartLayout.probabilityRows(candidates.map { ($0.word, $0.probability) }) { block += row + "\n" }
+    }
+    return block
 }
 
 /// `:fill` got a sentence without a blank.

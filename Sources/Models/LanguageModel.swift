@@ -32,11 +32,10 @@ public struct LanguageModelConfiguration: Codable, Equatable, Sendable {
 
     /// The first problem that makes this configuration unbuildable, as a sentence; nil when fine.
     public var problem: String? {
-        if vocabularySize < 5 { return "the vocabulary has \(vocabularySize) entries; it needs the 4 specials and at least one word" }
-        if embeddingSize < 1 { return "the embedding size must be at least 1, not \(embeddingSize)" }
-        if hiddenSize < 1 { return "the hidden size must be at least 1, not \(hiddenSize)" }
-        if layers < 1 { return "the model needs at least one layer, not \(layers)" }
-        if !(dropout >= 0 && dropout < 1) { return "dropout must lie in [0, 1), not \(dropout)" }
+        if let problem = recurrentModelProblem(vocabularySize: vocabularySize, embeddingSize: embeddingSize,
+                                               hiddenSize: hiddenSize, layers: layers, dropout: dropout) {
+            return problem
+        }
         if tieWeights && embeddingSize != hiddenSize {
             return "tied weights need the embedding size (\(embeddingSize)) to equal the hidden size (\(hiddenSize))"
         }
@@ -54,6 +53,16 @@ public struct LanguageModelConfiguration: Codable, Equatable, Sendable {
         }
         return total + Double(hiddenSize * vocabularySize)
     }
+}
+
+/// The first problem with the sizes every recurrent word model has, as a sentence; nil when fine.
+func recurrentModelProblem(vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, layers: Int, dropout: Float) -> String? {
+    if vocabularySize < 5 { return "the vocabulary has \(vocabularySize) entries; it needs the 4 specials and at least one word" }
+    if embeddingSize < 1 { return "the embedding size must be at least 1, not \(embeddingSize)" }
+    if hiddenSize < 1 { return "the hidden size must be at least 1, not \(hiddenSize)" }
+    if layers < 1 { return "the model needs at least one layer, not \(layers)" }
+    if !(dropout >= 0 && dropout < 1) { return "dropout must lie in [0, 1), not \(dropout)" }
+    return nil
 }
 
 /// A word-level recurrent language model: Embedding → dropout → recurrent stack (dropout between

@@ -6,6 +6,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput (use a release build).",
-        subcommands: [BenchTokenizerCommand.self, BenchCoreCommand.self, BenchLMCommand.self]
+        subcommands: [BenchTokenizerCommand.self, BenchCoreCommand.self, BenchLMCommand.self, BenchSeq2SeqCommand.self]
     )
 }

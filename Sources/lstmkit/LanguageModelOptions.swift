@@ -26,18 +26,17 @@ struct LanguageModelOptions: ParsableArguments {
         }
     }
 
-    /// The model and a title naming it.
-    func load() throws -> (model: any NextWordModel, title: String) {
-        if let model { return (try LanguageModelRun.load(folder: model), model) }
-        return (BigramModel.demo, "demo bigram table (a testing aid, not a trained model)")
-    }
-}
-
-/// Loads a trained language model from its run folder (checked file by file; see
-/// `TrainedLanguageModel`).
-enum LanguageModelRun {
-    static func load(folder: String) throws -> any NextWordModel {
-        try TrainedLanguageModel(folder: folder)
+    /// The model, a title naming it, and what fills blanks for `:fill` (the trained model itself:
+    /// a cloze model reads both sides, a language model scores whole sentences).
+    func load() throws -> (model: any NextWordModel, title: String, blankFiller: (any BlankFilling)?) {
+        if let model {
+            let ranker = try loadBlankRanker(folder: model)
+            guard let nextWord = ranker as? any NextWordModel else {
+                throw ValidationError("\(model) holds a model that cannot predict the next word.")
+            }
+            return (nextWord, model, ranker)
+        }
+        return (BigramModel.demo, "demo bigram table (a testing aid, not a trained model)", nil)
     }
 }
 

@@ -12,7 +12,9 @@ struct ReplCommand: ParsableCommand {
         discussion: """
             Each line continues the text so far; the model's state is kept, so only the new words \
             cost. Commands: :k N, :temp T, :top-k K, :top-p P, :seed S, :gen N, :score SENTENCE, \
-            :settings, :reset, :help, :quit (:help explains them). On a terminal lines can be \
+            :fill SENTENCE (blanks written ___), :settings, :reset, :help, :quit (:help explains them). \
+            A cloze model (train --task cloze) predicts typed text's next word from the left alone \
+            and fills blanks from both sides; a language model fills them by scoring whole sentences. On a terminal lines can be \
             edited, Tab completes words, and history is kept in ~/.lstmkit_history (or \
             $LSTMKIT_HISTORY). When standard input is not a terminal, each line prints one block of \
             predictions and the REPL ends with the input: printf 'the stock\\n' | lstmkit repl \
@@ -46,12 +48,12 @@ struct ReplCommand: ParsableCommand {
 
     func run() throws {
         let start = DispatchTime.now().uptimeNanoseconds
-        let (model, title) = try modelOptions.load()
+        let (model, title, blankFiller) = try modelOptions.load()
         let loading = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if measureLatency {
             try measure(model, title: title, loading: loading)
         } else {
-            try run(model, title: title)
+            try run(model, title: title, blankFiller: blankFiller)
         }
     }
 
@@ -63,11 +65,11 @@ struct ReplCommand: ParsableCommand {
                      report.queries, k, report.p50 * 1e6, report.p99 * 1e6, report.mean * 1e6))
     }
 
-    private func run<Model: NextWordModel>(_ model: Model, title: String) throws {
+    private func run<Model: NextWordModel>(_ model: Model, title: String, blankFiller: (any BlankFilling)?) throws {
         let settings = REPLSettings(predictionCount: k, sampling: sampling.options, seed: sampling.seed)
         let output = REPLOutput.standard
         let repl = try NextWordREPL(
-            model: model, settings: settings, title: title,
+            model: model, settings: settings, title: title, blankFiller: blankFiller,
             makeGenerator: { RandomGenerator(seed: $0) }, output: output)
         let history = noHistory ? nil : CommandHistory(path: historyFile ?? CommandHistory.defaultPath())
         let editor = LineEditor(history: history, warn: { output.complain("lstmkit: \($0)") })

@@ -10,11 +10,19 @@ extension RecurrentCellKind: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension NaNPolicy: ExpressibleByArgument {}
 
+/// What `train` trains.
+enum TrainingTaskKind: String, ExpressibleByArgument, CaseIterable {
+    /// A next-word language model.
+    case lm
+    /// A fill-in-the-blank model reading both sides (forward and backward LSTMs).
+    case cloze
+}
+
 /// `lstmkit train`: train a word-level language model on a corpus.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a word-level LSTM language model on a text corpus.",
+        abstract: "Train a word-level LSTM language model (or a BiLSTM fill-in-the-blank model) on a text corpus.",
         discussion: """
             The corpus is a folder with train.txt, valid.txt and test.txt (PTB's ptb.*.txt names \
             work too), or one text file (split 90/5/5 by lines), or --train/--valid/--test. Every \
@@ -22,10 +30,17 @@ struct TrainCommand: ParsableCommand {
             default: 2×200 LSTM, dropout 0.2, SGD lr 20 with clip 0.25 on the time-averaged loss, \
             bptt 35, batch 20, lr ÷4 when validation stops improving, 40 epochs.
             Presets zaremba-small|medium|large set Zaremba et al. (2014)'s PTB configurations; a \
-            flag that contradicts the preset is an error (--epochs may change).
+            flag that contradicts the preset is an error (--epochs may change, and --cell gru|rnn \
+            trains the baselines with the same recipe).
             The run folder receives config.json, vocab.tsv, model.safetensors (best valid), \
             last.safetensors (resumable state), metrics.jsonl and curves.svg. Ctrl-C saves and \
             stops cleanly; --resume continues bit for bit (same --threads).
+            --task cloze trains a fill-in-the-blank model instead: a forward and a backward LSTM \
+            stack, each word predicted from the words left and right of it, every line of the \
+            corpus one sentence, --batch-size sentences per batch. Its defaults are the preset \
+            cloze-small: 2×200 LSTM each way, embedding 200, a 200-wide tanh projection, dropout \
+            0.3, 10% of positions trained without right context (--left-only-rate), weights \
+            initialised in ±0.1, Adam lr 0.004 with clip 1, batch 32, lr ÷2 when validation stops improving, 6 epochs.
             """
     )
 
@@ -41,7 +56,10 @@ struct TrainCommand: ParsableCommand {
     var out: String?
     @Option(help: ArgumentHelp("Continue the run in this folder where it stopped.", valueName: "FOLDER"))
     var resume: String?
-    @Option(help: ArgumentHelp("zaremba-small, zaremba-medium or zaremba-large.", valueName: "NAME"))
+    @Option(help: ArgumentHelp("lm (a next-word language model, the default) or cloze (fill in the blank from both sides).",
+                               valueName: "lm|cloze"))
+    var task: TrainingTaskKind?
+    @Option(help: ArgumentHelp("zaremba-small, zaremba-medium or zaremba-large; cloze-small with --task cloze.", valueName: "NAME"))
     var preset: String?
 
     @Option(help: ArgumentHelp("Use this vocabulary file instead of building one from the training text.", valueName: "FILE"))
@@ -63,8 +81,12 @@ struct TrainCommand: ParsableCommand {
     var dropout: Float?
     @Flag(name: .customLong("tie-weights"), help: "Share the embedding matrix with the output layer.")
     var tieWeights = false
+    @Option(help: "Cloze: width of the tanh layer between the two directions' states and the output (default 200; 0: none).")
+    var projection: Int?
+    @Option(name: .customLong("left-only-rate"), help: "Cloze: share of training positions that see no right context, so the REPL can predict the next word (default 0.1).")
+    var leftOnlyRate: Float?
 
-    @Option(name: .customLong("batch-size"), help: "Columns the token stream is cut into (default 20).")
+    @Option(name: .customLong("batch-size"), help: "Columns the token stream is cut into (default 20); cloze: sentences per batch (default 32).")
     var batchSize: Int?
     @Option(help: "Truncated-BPTT steps per chunk (default 35).")
     var bptt: Int?
@@ -112,7 +134,7 @@ struct TrainCommand: ParsableCommand {
         note("--optimizer", optimizer); note("--lr", lr); note("--momentum", momentum)
         note("--weight-decay", weightDecay); note("--clip", clip); note("--schedule", schedule)
         note("--decay-factor", decayFactor); note("--decay-after", decayAfter); note("--warmup", warmup)
-        note("--init-range", initRange)
+        note("--init-range", initRange); note("--projection", projection); note("--left-only-rate", leftOnlyRate)
         if tieWeights { given.append(("--tie-weights", "true")) }
         return given
     }
@@ -126,6 +148,7 @@ struct TrainCommand: ParsableCommand {
             }
             if epochs != nil { extra.append("--epochs") }
             if seed != nil { extra.append("--seed") }
+            if task != nil { extra.append("--task") }
             guard extra.isEmpty else {
                 throw ValidationError("--resume \(resume) continues the run with its own settings; drop \(extra.joined(separator: ", ")).")
             }
@@ -138,47 +161,155 @@ struct TrainCommand: ParsableCommand {
         if corpus != nil && (valid != nil || test != nil) {
             throw ValidationError("--valid and --test go with --train; with --corpus the folder supplies them.")
         }
-        if let preset {
-            guard let p = LanguageModelPreset.named(preset) else {
-                throw ValidationError("Unknown preset '\(preset)'; choose \(LanguageModelPreset.all.map(\.name).joined(separator: ", ")).")
+        let kind = task ?? .lm
+        switch kind {
+        case .lm:
+            for (flag, given) in [("--projection", projection != nil), ("--left-only-rate", leftOnlyRate != nil)] where given {
+                throw ValidationError("\(flag) applies to cloze models only (--task cloze).")
             }
-            let implied = Self.flagValues(of: p)
-            for (flag, value) in givenHyperparameters where implied[flag] != value {
+        case .cloze:
+            for (flag, given) in [("--bptt", bptt != nil), ("--tie-weights", tieWeights)] where given {
+                throw ValidationError("\(flag) applies to language models only; a cloze model reads whole sentences.")
+            }
+        }
+        if let preset {
+            guard let defaults = Defaults.preset(preset, task: kind) else {
+                if kind == .lm && ClozeModelPreset.named(preset) != nil {
+                    throw ValidationError("--preset \(preset) is for cloze models; add --task cloze.")
+                }
+                let names = kind == .lm ? LanguageModelPreset.all.map(\.name) : ClozeModelPreset.all.map(\.name)
+                throw ValidationError("Unknown \(kind == .lm ? "" : "cloze ")preset '\(preset)'; choose \(names.joined(separator: ", ")).")
+            }
+            let implied = defaults.flagValues
+            // --cell is free: the baselines train with the same recipe.
+            for (flag, value) in givenHyperparameters where flag != "--cell" && implied[flag] != value {
                 throw ValidationError("\(flag) \(value) contradicts --preset \(preset) (which sets \(implied[flag] ?? "it otherwise")); drop one of them.")
             }
         }
         if let threads, threads < 0 { throw ValidationError("--threads must be 0 (all cores) or more, not \(threads).") }
         if let minCount, minCount < 1 { throw ValidationError("--min-count must be at least 1, not \(minCount).") }
         if let maxSize, maxSize < 5 { throw ValidationError("--max-size must leave room for the 4 specials and a word, not \(maxSize).") }
-        let (model, training) = try settings(preset: preset.flatMap(LanguageModelPreset.named), overlay: nil)
-        if let problem = training.problem { throw ValidationError(problem.prefix(1).uppercased() + problem.dropFirst() + ".") }
-        var probe = model
-        probe.vocabularySize = 10
-        if let problem = probe.problem { throw ValidationError(problem.prefix(1).uppercased() + problem.dropFirst() + ".") }
+        let chosen = try settings()
+        if let problem = chosen.training.problem { throw ValidationError(problem.prefix(1).uppercased() + problem.dropFirst() + ".") }
+        let problem: String?
+        switch kind {
+        case .lm: problem = chosen.languageModel(vocabularySize: 10).problem
+        case .cloze: problem = chosen.clozeModel(vocabularySize: 10).problem
+        }
+        if let problem { throw ValidationError(problem.prefix(1).uppercased() + problem.dropFirst() + ".") }
     }
 
-    /// The model (vocabulary size still 0) and training settings from the defaults, the preset
-    /// and the flags. With `overlay`, the preset's values are taken as if every hyperparameter
-    /// flag were absent except those the preset itself sets (to compare against the flags).
-    func settings(preset: LanguageModelPreset?, overlay: LanguageModelPreset?) throws
-        -> (model: LanguageModelConfiguration, training: LanguageModelTrainingSettings) {
-        let base = overlay ?? preset
-        var t = base?.training ?? LanguageModelTrainingSettings()
-        let flags = overlay == nil
-        let opt = (flags ? optimizer : nil) ?? t.optimizer
-        if flags, let optimizer, optimizer != t.optimizer, lr == nil {
+    /// The default settings of a task, or those of a preset; the flags go on top (`settings()`).
+    struct Defaults {
+        var training: TrainingSettings
+        var layers: Int
+        var hidden: Int
+        var dropout: Float
+        var projection: Int? = nil
+        var leftOnlyRate: Float = 0
+
+        /// PyTorch's word_language_model defaults; cloze-small for a cloze model.
+        static func plain(task: TrainingTaskKind) -> Defaults {
+            switch task {
+            case .lm: return Defaults(training: TrainingSettings(), layers: 2, hidden: 200, dropout: 0.2)
+            case .cloze: return Defaults(ClozeModelPreset.small)
+            }
+        }
+
+        static func preset(_ name: String, task: TrainingTaskKind) -> Defaults? {
+            switch task {
+            case .lm: return LanguageModelPreset.named(name).map(Defaults.init)
+            case .cloze: return ClozeModelPreset.named(name).map(Defaults.init)
+            }
+        }
+
+        init(training: TrainingSettings, layers: Int, hidden: Int, dropout: Float) {
+            self.training = training
+            self.layers = layers
+            self.hidden = hidden
+            self.dropout = dropout
+        }
+
+        init(_ p: LanguageModelPreset) {
+            self.init(training: p.training, layers: p.layers, hidden: p.hiddenSize, dropout: p.dropout)
+        }
+
+        init(_ p: ClozeModelPreset) {
+            self.init(training: p.training, layers: p.model.layers, hidden: p.model.hiddenSize, dropout: p.model.dropout)
+            projection = p.model.projectionSize
+            leftOnlyRate = p.model.leftOnlyRate
+        }
+
+        /// The value each hyperparameter flag would need to agree with these settings, spelled as
+        /// the flag's own type prints it.
+        var flagValues: [String: String] {
+            let t = training
+            var values: [String: String] = [
+                "--cell": "\(RecurrentCellKind.lstm)", "--layers": "\(layers)", "--hidden": "\(hidden)",
+                "--embedding": "\(hidden)", "--dropout": "\(dropout)", "--batch-size": "\(t.batchSize)",
+                "--bptt": "\(t.bptt)", "--optimizer": "\(t.optimizer)", "--lr": "\(t.learningRate)",
+                "--momentum": "\(t.momentum)", "--weight-decay": "\(t.weightDecay)", "--clip": "\(t.clipNorm ?? 0)",
+                "--warmup": "\(t.schedule.warmupSteps)", "--init-range": "\(t.initRange ?? 0)",
+                "--projection": "\(projection ?? 0)", "--left-only-rate": "\(leftOnlyRate)",
+            ]
+            switch t.schedule.decay {
+            case let .afterEpoch(epochs, factor):
+                values["--schedule"] = "step"
+                values["--decay-after"] = "\(epochs)"
+                values["--decay-factor"] = "\(factor)"
+            case let .onPlateau(factor, _, _):
+                values["--schedule"] = "plateau"
+                values["--decay-factor"] = "\(factor)"
+            case .constant:
+                values["--schedule"] = "constant"
+            }
+            return values
+        }
+    }
+
+    /// What the defaults (or the preset) and the flags decide together.
+    struct Chosen {
+        var training: TrainingSettings
+        var cell: RecurrentCellKind
+        var layers: Int
+        var hidden: Int
+        var embedding: Int
+        var dropout: Float
+        var tieWeights: Bool
+        var projection: Int?
+        var leftOnlyRate: Float
+
+        func languageModel(vocabularySize: Int) -> LanguageModelConfiguration {
+            LanguageModelConfiguration(vocabularySize: vocabularySize, embeddingSize: embedding, hiddenSize: hidden,
+                                       layers: layers, cell: cell, dropout: dropout, tieWeights: tieWeights)
+        }
+
+        func clozeModel(vocabularySize: Int) -> ClozeModelConfiguration {
+            ClozeModelConfiguration(vocabularySize: vocabularySize, embeddingSize: embedding, hiddenSize: hidden,
+                                    layers: layers, cell: cell, dropout: dropout, projectionSize: projection,
+                                    leftOnlyRate: leftOnlyRate)
+        }
+    }
+
+    /// The model and training settings from the defaults, the preset and the flags.
+    func settings() throws -> Chosen {
+        let kind = task ?? .lm
+        let base = try preset.map {
+            guard let d = Defaults.preset($0, task: kind) else { throw ValidationError("Unknown preset '\($0)'.") }
+            return d
+        } ?? Defaults.plain(task: kind)
+        var t = base.training
+        if let optimizer, optimizer != t.optimizer, lr == nil {
             t.learningRate = optimizer == .sgd ? 20 : 0.001
         }
-        t.optimizer = opt
-        if flags {
-            if let batchSize { t.batchSize = batchSize }
-            if let bptt { t.bptt = bptt }
-            if let lr { t.learningRate = lr }
-            if let momentum { t.momentum = momentum }
-            if let weightDecay { t.weightDecay = weightDecay }
-            if let clip { t.clipNorm = clip == 0 ? nil : clip }
-            if let initRange { t.initRange = initRange == 0 ? nil : initRange }
-        }
+        if let optimizer { t.optimizer = optimizer }
+        if let batchSize { t.batchSize = batchSize }
+        if let bptt { t.bptt = bptt }
+        if let lr { t.learningRate = lr }
+        if let momentum { t.momentum = momentum }
+        if let weightDecay { t.weightDecay = weightDecay }
+        if let clip { t.clipNorm = clip == 0 ? nil : clip }
+        if let initRange { t.initRange = initRange == 0 ? nil : initRange }
         if let epochs { t.epochs = epochs }
         if let evalBatchSize { t.evalBatchSize = evalBatchSize }
         if let seed { t.seed = seed }
@@ -187,14 +318,14 @@ struct TrainCommand: ParsableCommand {
         if let onNaN { t.onNaN = onNaN }
         // The schedule: the preset's, or the flags', rebuilt on the final learning rate.
         var decay = t.schedule.decay
-        if flags, let schedule {
+        if let schedule {
             switch schedule {
             case "plateau": decay = .onPlateau(factor: decayFactor ?? 4, patience: 0, threshold: 0)
             case "step": decay = .afterEpoch(epochs: decayAfter ?? 4, factor: decayFactor ?? 2)
             case "constant": decay = .constant
             default: throw ValidationError("--schedule takes plateau, step or constant, not '\(schedule)'.")
             }
-        } else if flags, decayFactor != nil || decayAfter != nil {
+        } else if decayFactor != nil || decayAfter != nil {
             switch decay {
             case let .onPlateau(f, p, th): decay = .onPlateau(factor: decayFactor ?? f, patience: p, threshold: th)
             case let .afterEpoch(e, f): decay = .afterEpoch(epochs: decayAfter ?? e, factor: decayFactor ?? f)
@@ -205,54 +336,79 @@ struct TrainCommand: ParsableCommand {
         if case let .afterEpoch(e, f) = decay, !(f > 1) || e < 0 {
             throw ValidationError("--decay-factor must be above 1 and --decay-after 0 or more.")
         }
-        t.schedule = LearningRateSchedule(base: t.learningRate, warmupSteps: (flags ? warmup : nil) ?? t.schedule.warmupSteps, decay: decay)
+        t.schedule = LearningRateSchedule(base: t.learningRate, warmupSteps: warmup ?? t.schedule.warmupSteps, decay: decay)
         if t.schedule.warmupSteps < 0 { throw ValidationError("--warmup must be 0 or more.") }
 
-        let hiddenSize = (flags ? hidden : nil) ?? base?.hiddenSize ?? 200
-        let model = LanguageModelConfiguration(
-            vocabularySize: 0,
-            embeddingSize: (flags ? embedding : nil) ?? hiddenSize,
-            hiddenSize: hiddenSize,
-            layers: (flags ? layers : nil) ?? base?.layers ?? 2,
-            cell: (flags ? cell : nil) ?? .lstm,
-            dropout: (flags ? dropout : nil) ?? base?.dropout ?? 0.2,
-            tieWeights: flags ? tieWeights : false)
-        return (model, t)
+        let hiddenSize = hidden ?? base.hidden
+        return Chosen(training: t, cell: cell ?? .lstm, layers: layers ?? base.layers, hidden: hiddenSize,
+                      embedding: embedding ?? hiddenSize, dropout: dropout ?? base.dropout, tieWeights: tieWeights,
+                      projection: projection.map { $0 == 0 ? nil : $0 } ?? base.projection,
+                      leftOnlyRate: leftOnlyRate ?? base.leftOnlyRate)
     }
 
     func run() throws {
         Threads.setCount(threads)
         let progress = ProgressReporter(plainEvery: logEvery ?? 200)
-        let trainer: LanguageModelTrainer
         if let resume {
-            trainer = try LanguageModelTrainer(resuming: resume, progress: progress)
-        } else {
-            let presetValue = preset.flatMap(LanguageModelPreset.named)
-            var (model, training) = try settings(preset: presetValue, overlay: nil)
-            let source = try corpus.map(CorpusSource.resolve(corpus:))
-                ?? CorpusSource(train: train!, valid: valid, test: test, splitSingleFile: valid == nil && test == nil)
-            var tokenizerOptions = TokenizerOptions()
-            tokenizerOptions = tokenizerFlags.options
-            let given = try vocab.map { try Vocabulary(contentsOf: $0) }
-            let folder = out ?? "runs/" + Self.runName(source)
-            if FileManager.default.fileExists(atPath: folder + "/config.json") { throw TrainingError.runExists(folder: folder) }
-            let data = try LanguageModelCorpus(source: source, tokenizer: tokenizerOptions, vocabulary: given,
-                                               minimumCount: minCount ?? 1, maximumSize: maxSize, lossy: tokenizerFlags.lossy)
-            model.vocabularySize = data.vocabulary.count
-            if let problem = model.problem { throw ValidationError(problem) }
-            training.schedule.base = training.learningRate
-            let configuration = LanguageModelRunConfiguration(model: model, tokenizer: tokenizerOptions, training: training,
-                                                              corpus: source, preset: preset)
-            trainer = try LanguageModelTrainer(configuration: configuration, corpus: data, folder: folder, progress: progress)
-            progress.line(data.note)
-            progress.line(String(format: "%d training tokens, %d valid, %d test; vocabulary %d (covers %.2f%% of train)",
-                                 data.train.count, data.valid.count, data.test.count, data.vocabulary.count,
-                                 data.trainCoverage * 100))
-            progress.line("model: \(model.layers)×\(model.hiddenSize) \(model.cell.rawValue.uppercased()), embedding \(model.embeddingSize), "
-                + "dropout \(model.dropout)\(model.tieWeights ? ", tied" : ""), \(trainer.model.parameters.scalarCount) parameters; "
-                + "\(training.optimizer.rawValue) lr \(training.learningRate), batch \(training.batchSize), bptt \(training.bptt), "
-                + "\(training.epochs) epochs, \(Threads.count) threads → \(folder)")
+            switch try RunFolder.kind(of: resume) {
+            case ClozeRunConfiguration.kind: try finish(try ClozeTrainer(resuming: resume, progress: progress))
+            default: try finish(try LanguageModelTrainer(resuming: resume, progress: progress))
+            }
+            return
         }
+        let chosen = try settings()
+        let source = try corpus.map(CorpusSource.resolve(corpus:))
+            ?? CorpusSource(train: train!, valid: valid, test: test, splitSingleFile: valid == nil && test == nil)
+        let tokenizerOptions = tokenizerFlags.options
+        let given = try vocab.map { try Vocabulary(contentsOf: $0) }
+        let kind = task ?? .lm
+        let folder = out ?? "runs/" + Self.runName(source) + (kind == .cloze ? "-cloze" : "")
+        if FileManager.default.fileExists(atPath: folder + "/config.json") { throw TrainingError.runExists(folder: folder) }
+        let data = try LanguageModelCorpus(source: source, tokenizer: tokenizerOptions, vocabulary: given,
+                                           minimumCount: minCount ?? 1, maximumSize: maxSize, lossy: tokenizerFlags.lossy)
+        var training = chosen.training
+        training.schedule.base = training.learningRate
+        let t = training
+        let corpusLines = [
+            data.note,
+            String(format: "%d training tokens, %d valid, %d test; vocabulary %d (covers %.2f%% of train)",
+                   data.train.count, data.valid.count, data.test.count, data.vocabulary.count, data.trainCoverage * 100),
+        ]
+        let schedule = "\(t.optimizer.rawValue) lr \(t.learningRate), batch \(t.batchSize)"
+        let ending = "\(t.epochs) epochs, \(Threads.count) threads → \(folder)"
+        switch kind {
+        case .lm:
+            let model = chosen.languageModel(vocabularySize: data.vocabulary.count)
+            try start(LanguageModelRunConfiguration(model: model, tokenizer: tokenizerOptions, training: t, corpus: source, preset: preset),
+                      model.problem, data, folder: folder, progress: progress, header: corpusLines) { (trainer: LanguageModelTrainer) in
+                "model: \(model.layers)×\(model.hiddenSize) \(model.cell.rawValue.uppercased()), embedding \(model.embeddingSize), "
+                    + "dropout \(model.dropout)\(model.tieWeights ? ", tied" : ""), \(trainer.task.parameters.scalarCount) parameters; "
+                    + "\(schedule), bptt \(t.bptt), \(ending)"
+            }
+        case .cloze:
+            let model = chosen.clozeModel(vocabularySize: data.vocabulary.count)
+            try start(ClozeRunConfiguration(model: model, tokenizer: tokenizerOptions, training: t, corpus: source, preset: preset),
+                      model.problem, data, folder: folder, progress: progress, header: corpusLines) { (trainer: ClozeTrainer) in
+                "cloze model: \(model.layers)×\(model.hiddenSize) \(model.cell.rawValue.uppercased()) each way, "
+                    + "embedding \(model.embeddingSize), projection \(model.projectionSize.map(String.init) ?? "none"), "
+                    + "dropout \(model.dropout), left-only rate \(model.leftOnlyRate), \(trainer.task.parameters.scalarCount) parameters; "
+                    + "\(schedule) sentences, \(ending)"
+            }
+        }
+    }
+
+    /// Creates the run folder, says what is being trained, and trains.
+    func start<Task: TrainingTask>(_ configuration: Task.Configuration, _ problem: String?, _ data: LanguageModelCorpus,
+                                   folder: String, progress: ProgressReporter, header: [String],
+                                   describe: (Trainer<Task>) -> String) throws {
+        if let problem { throw ValidationError(problem) }
+        let trainer = try Trainer<Task>(configuration: configuration, corpus: data, folder: folder, progress: progress)
+        for line in header { progress.line(line) }
+        progress.line(describe(trainer))
+        try finish(trainer)
+    }
+
+    func finish<Task>(_ trainer: Trainer<Task>) throws {
         let summary = try trainer.run()
         if !summary.interrupted {
             print("run folder \(trainer.folder): model.safetensors (best valid"
@@ -261,25 +417,6 @@ struct TrainCommand: ParsableCommand {
     }
 
     @OptionGroup var tokenizerFlags: TokenizerFlags
-
-    /// The value each hyperparameter flag would need to agree with `preset`, spelled as the flag's
-    /// own type prints it.
-    static func flagValues(of preset: LanguageModelPreset) -> [String: String] {
-        let t = preset.training
-        var values: [String: String] = [
-            "--cell": "\(RecurrentCellKind.lstm)", "--layers": "\(preset.layers)", "--hidden": "\(preset.hiddenSize)",
-            "--embedding": "\(preset.hiddenSize)", "--dropout": "\(preset.dropout)", "--batch-size": "\(t.batchSize)",
-            "--bptt": "\(t.bptt)", "--optimizer": "\(t.optimizer)", "--lr": "\(t.learningRate)",
-            "--momentum": "\(t.momentum)", "--weight-decay": "\(t.weightDecay)", "--clip": "\(t.clipNorm ?? 0)",
-            "--warmup": "\(t.schedule.warmupSteps)", "--init-range": "\(t.initRange ?? 0)",
-        ]
-        if case let .afterEpoch(epochs, factor) = t.schedule.decay {
-            values["--schedule"] = "step"
-            values["--decay-after"] = "\(epochs)"
-            values["--decay-factor"] = "\(factor)"
-        }
-        return values
-    }
 
     static func runName(_ source: CorpusSource) -> String {
         let url = URL(fileURLWithPath: source.train)

@@ -68,6 +68,10 @@ final class BadInputTests: XCTestCase {
         try write("vocab/empty.tsv", "")
         try write("series/bad.csv", "a,b\n1,2\n3,x\n")
         try write("series/short.csv", "a\n1\n2\n3\n")
+        try write("parallel/uneven.en", "a b\nc d\ne f\n")
+        try write("parallel/uneven.fr", "x y\nz w\n")
+        try write("parallel/ok.en", "a b\nc d\n")
+        try write("parallel/ok.fr", "x y\nz w\n")
         try write("hyp3.txt", "a\nb\nc\n")
         try write("ref2.txt", "a\nb\n")
 
@@ -449,6 +453,43 @@ final class BadInputTests: XCTestCase {
                  mustNotExist: ["s-3"]),
             Case(id: "S4 window 0", arguments: ["series", "train", "--csv", "series/short.csv", "--window", "0"], status: 2,
                  message: "The window must hold at least one value."),
+        ])
+    }
+
+    func testTranslationAndFillInCommands() throws {
+        func translate(_ prefix: String, _ flags: String...) -> [String] {
+            ["translate", "train", "--train", prefix, "--valid", prefix, "--src", "en", "--tgt", "fr", "--out", "tr",
+             "--epochs", "1", "--threads", "1"] + flags
+        }
+        try check([
+            Case(id: "X1 parallel files of different lengths", arguments: translate("parallel/uneven"), status: 1,
+                 message: "parallel/uneven.en has 3 lines but parallel/uneven.fr has 2: the two sides of a parallel corpus must be line-aligned",
+                 mustNotExist: ["tr"]),
+            Case(id: "X2 parallel file missing", arguments: translate("parallel/none"), status: 1,
+                 message: "cannot open parallel/none.en: No such file or directory", mustNotExist: ["tr"]),
+            Case(id: "X3 batch size 0", arguments: translate("parallel/ok", "--batch-size", "0"), status: 2,
+                 message: "--batch-size, --min-count, --max-length and --valid-beam must be at least 1."),
+            Case(id: "X4 negative lr", arguments: translate("parallel/ok", "--lr", "-1"), status: 2,
+                 message: "--lr must be positive, --clip non-negative and --lr-decay at least 1."),
+            Case(id: "X5 a language-model folder as translator", arguments: ["translate", "run", "--model", "run"], status: 1,
+                 message: "run/config.json is not a translation run configuration: 'sourceLanguage' is missing"),
+            Case(id: "X6 translator folder missing", arguments: ["translate", "run", "--model", "dir"], status: 1,
+                 message: "dir/config.json is missing: is dir a translation run folder (lstmkit translate train --out)?"),
+            Case(id: "X7 beam 0", arguments: ["translate", "run", "--model", "run", "--beam", "0"], status: 2,
+                 message: "--beam must be at least 1."),
+            Case(id: "L1 sentence without a blank", arguments: ["fill", "--model", "run", "the cat sleeps"], status: 1,
+                 message: "'the cat sleeps' has no blank; write each blank as ___"),
+            Case(id: "L2 fill k 0", arguments: ["fill", "--model", "run", "--k", "0", "the ___ sleeps"], status: 2,
+                 message: "--k must be at least 1."),
+            Case(id: "L3 items file of another kind", arguments: ["fill-eval", "--model", "run", "one.txt"], status: 1,
+                 message: "one.txt has no item every model can evaluate: 1 line skipped, the first at one.txt:1: has 1 tab-separated "
+                     + "fields; an item is sentence<TAB>answer[<TAB>candidates[<TAB>distance<TAB>attractors<TAB>construction]]"),
+            Case(id: "L4 empty items file", arguments: ["fill-eval", "--model", "run", "empty.txt"], status: 1,
+                 message: "empty.txt holds no items"),
+            Case(id: "L5 bptt for a cloze model", arguments: ["train", "--task", "cloze", "--corpus", "corpus", "--bptt", "5"], status: 2,
+                 message: "--bptt applies to language models only; a cloze model reads whole sentences."),
+            Case(id: "L6 cloze items without a vocabulary", arguments: ["cloze", "make", "--from", "one.txt"], status: 2,
+                 message: "Give the vocabulary: --model FOLDER (its vocabulary and tokenizer) or --vocab FILE, one of them."),
         ])
     }
 }

@@ -67,3 +67,26 @@ struct CommandRunner {
         try run(arguments, input: Data(text.utf8), directory: directory, launcher: launcher)
     }
 }
+
+extension XCTestCase {
+    /// A failed command: the exit status, a message containing `text`, one line when the status is
+    /// 1 (library errors), and never a crash report.
+    func assertOneLineError(_ r: CommandRunner.Result, status: Int32, contains text: String,
+                            file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(r.status, status, r.error, file: file, line: line)
+        XCTAssertTrue(r.error.contains(text), r.error, file: file, line: line)
+        if status == 1 {
+            XCTAssertEqual(r.error.split(separator: "\n").count, 1, r.error, file: file, line: line)
+        }
+        XCTAssertFalse(r.error.contains("Fatal error") || r.error.contains("Stack dump"), file: file, line: line)
+    }
+
+    /// Writes 200 `lines` as a corpus folder: train.txt (the first 160), valid.txt and test.txt
+    /// (20 each).
+    func writeCorpus(_ lines: [String], to folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try lines[0..<160].joined(separator: "\n").write(toFile: folder + "/train.txt", atomically: true, encoding: .utf8)
+        try lines[160..<180].joined(separator: "\n").write(toFile: folder + "/valid.txt", atomically: true, encoding: .utf8)
+        try lines[180...].joined(separator: "\n").write(toFile: folder + "/test.txt", atomically: true, encoding: .utf8)
+    }
+}

@@ -6,25 +6,12 @@ final class LanguageModelCommandTests: XCTestCase {
 
     override func setUpWithError() throws {
         folder = NSTemporaryDirectory() + "lstmkit-cli-lm-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder + "/corpus", withIntermediateDirectories: true)
         let lines = (0..<200).map { i in i % 2 == 0 ? "the cat sleeps ." : "the cats sleep ." }
-        try lines[0..<160].joined(separator: "\n").write(toFile: folder + "/corpus/train.txt", atomically: true, encoding: .utf8)
-        try lines[160..<180].joined(separator: "\n").write(toFile: folder + "/corpus/valid.txt", atomically: true, encoding: .utf8)
-        try lines[180...].joined(separator: "\n").write(toFile: folder + "/corpus/test.txt", atomically: true, encoding: .utf8)
+        try writeCorpus(lines, to: folder + "/corpus")
     }
 
     override func tearDownWithError() throws {
         try? FileManager.default.removeItem(atPath: folder)
-    }
-
-    func assertOneLineError(_ r: CommandRunner.Result, status: Int32, contains text: String,
-                            file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(r.status, status, r.error, file: file, line: line)
-        XCTAssertTrue(r.error.contains(text), r.error, file: file, line: line)
-        if status == 1 {
-            XCTAssertEqual(r.error.split(separator: "\n").count, 1, r.error, file: file, line: line)
-        }
-        XCTAssertFalse(r.error.contains("Fatal error") || r.error.contains("Stack dump"), file: file, line: line)
     }
 
     func testTrainEvalReplAndGenerateOnATinyCorpus() throws {
@@ -67,6 +54,8 @@ final class LanguageModelCommandTests: XCTestCase {
                            contains: "\(folder)/missing does not exist")
         assertOneLineError(try CommandRunner.run(["train", "--corpus", folder + "/corpus", "--preset", "zaremba-small", "--hidden", "650"]),
                            status: 2, contains: "--hidden 650 contradicts --preset zaremba-small")
+        assertOneLineError(try CommandRunner.run(["train", "--corpus", folder + "/missing", "--preset", "zaremba-small", "--cell", "gru"]),
+                           status: 1, contains: "\(folder)/missing does not exist")
         assertOneLineError(try CommandRunner.run(["train", "--corpus", folder + "/corpus", "--bptt", "0"]),
                            status: 2, contains: "--bptt must be at least 1")
         assertOneLineError(try CommandRunner.run(["train", "--corpus", folder + "/corpus", "--lr=-1"]),

@@ -11,17 +11,7 @@ final class LanguageModelTrainerTests: XCTestCase {
     override func setUpWithError() throws {
         folder = NSTemporaryDirectory() + "lstmkit-lm-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        // A tiny language with agreement: "the dog runs ." / "the dogs run ." and so on.
-        var lines: [String] = []
-        let nouns = [("dog", "dogs"), ("cat", "cats"), ("bird", "birds")]
-        let verbs = [("runs", "run"), ("sleeps", "sleep"), ("sings", "sing")]
-        for i in 0..<300 {
-            let (n1, n2) = nouns[i % 3], (v1, v2) = verbs[(i / 3) % 3]
-            lines.append(i % 2 == 0 ? "the \(n1) \(v1) ." : "the \(n2) \(v2) .")
-        }
-        try lines[0..<240].joined(separator: "\n").write(toFile: folder + "/train.txt", atomically: true, encoding: .utf8)
-        try lines[240..<270].joined(separator: "\n").write(toFile: folder + "/valid.txt", atomically: true, encoding: .utf8)
-        try lines[270...].joined(separator: "\n").write(toFile: folder + "/test.txt", atomically: true, encoding: .utf8)
+        try TinyAgreementCorpus.write(to: folder)
     }
 
     override func tearDownWithError() throws {
@@ -31,7 +21,7 @@ final class LanguageModelTrainerTests: XCTestCase {
     func configuration(epochs: Int = 2) throws -> (LanguageModelRunConfiguration, LanguageModelCorpus) {
         let source = try CorpusSource.resolve(corpus: folder)
         let corpus = try LanguageModelCorpus(source: source, tokenizer: TokenizerOptions())
-        var t = LanguageModelTrainingSettings()
+        var t = TrainingSettings()
         t.batchSize = 4
         t.bptt = 6
         t.epochs = epochs
@@ -106,7 +96,7 @@ final class LanguageModelTrainerTests: XCTestCase {
         let resumed = try LanguageModelTrainer(resuming: broken, progress: ProgressReporter(mode: .plain(every: 1000), sink: { _ in }),
                                                say: { _ in })
         XCTAssertEqual(resumed.epoch, 2)
-        XCTAssertGreaterThan(resumed.nextChunk, 0)
+        XCTAssertGreaterThan(resumed.nextBatch, 0)
         let second = try resumed.run()
         XCTAssertFalse(second.interrupted)
         for file in ["model.safetensors", "last.safetensors"] {
@@ -147,9 +137,9 @@ final class LanguageModelTrainerTests: XCTestCase {
         let (c, corpus) = try configuration(epochs: 1)
         let run = folder + "/diverged"
         _ = try quietTrainer(c, corpus, out: run).run()
-        var extended = try LanguageModelTrainer.readConfiguration(folder: run)
+        var extended = try LanguageModelRunConfiguration.read(folder: run)
         extended.training.epochs = 2
-        try LanguageModelTrainer.writeConfiguration(extended, to: run + "/config.json")
+        try extended.write(to: run + "/config.json")
         let last = try Data(contentsOf: URL(fileURLWithPath: run + "/last.safetensors"))
         let best = try Data(contentsOf: URL(fileURLWithPath: run + "/model.safetensors"))
         let stepsDone = Int(try SafeTensorsFile(contentsOf: run + "/last.safetensors").metadata["train.step"] ?? "")

@@ -6,19 +6,10 @@ import Tensor
 /// Perplexity of a token stream under a language model, read the way training reads it:
 /// `batchSize` contiguous columns, `bptt` steps at a time, the state carried from chunk to chunk.
 public enum LanguageModelEvaluation {
-    public struct Result: Equatable, Sendable {
-        /// Σ −log p over the predicted tokens (natural log).
-        public var totalLoss: Double
-        /// Predicted tokens.
-        public var count: Int
-        public var meanLoss: Double { count > 0 ? totalLoss / Double(count) : .nan }
-        public var perplexity: Double { exp(meanLoss) }
-    }
-
     /// Evaluates `tokens`; columns shrink when the text is too short for `batchSize` of them.
     /// Returns nil when there are fewer than two tokens (nothing to predict).
     public static func evaluate(_ model: LanguageModel, tokens: [Int32], batchSize: Int, bptt: Int,
-                                progress: ((Double) -> Void)? = nil) -> Result? {
+                                progress: ((Double) -> Void)? = nil) -> Evaluation? {
         let columns = max(1, min(batchSize, tokens.count / 2))
         guard let batcher = LMBatcher(tokens: tokens, batchSize: columns, bptt: bptt) else { return nil }
         var state = model.zeroState(batchSize: columns)
@@ -32,6 +23,6 @@ public enum LanguageModelEvaluation {
             state = r.finalState
             progress?(Double(index + 1) / Double(batcher.chunkCount))
         }
-        return Result(totalLoss: total, count: count)
+        return Evaluation(totalLoss: total, count: count)
     }
 }

@@ -15,16 +15,17 @@ public enum NaNPolicy: String, Codable, CaseIterable, Sendable {
     case skip
 }
 
-/// How a language model is trained; stored in `config.json` so a run can be resumed and
-/// described. The loss is the cross-entropy averaged over all T·B targets of a chunk (PyTorch's
-/// convention). Zaremba et al. average over the batch but sum over the T steps; with plain SGD
+/// How a model is trained (a language model, or a cloze model, which reads whole sentences and
+/// ignores `bptt`); stored in `config.json` so a run can be resumed and described. The loss is
+/// the cross-entropy averaged over all targets of a batch (for a language model the T·B of a
+/// chunk, PyTorch's convention). Zaremba et al. average over the batch but sum over the T steps; with plain SGD
 /// the two are the same run when the learning rate is multiplied by T and the clipping norm
 /// divided by T, which is how the presets express the paper's settings (small: lr 1 → 20,
 /// clip 5 → 0.25).
-public struct LanguageModelTrainingSettings: Codable, Equatable, Sendable {
-    /// Contiguous columns the token stream is cut into (B).
+public struct TrainingSettings: Codable, Equatable, Sendable {
+    /// Contiguous columns the token stream is cut into (B); for a cloze model, sentences per batch.
     public var batchSize = 20
-    /// Steps of truncated backpropagation through time (T).
+    /// Steps of truncated backpropagation through time (T); language models only.
     public var bptt = 35
     /// Passes over the training text.
     public var epochs = 40
@@ -43,7 +44,7 @@ public struct LanguageModelTrainingSettings: Codable, Equatable, Sendable {
     public var initRange: Float? = 0.1
     /// Seeds the one random generator of the run (initialisation, dropout).
     public var seed: UInt64 = 1
-    /// Columns when evaluating validation and test text.
+    /// Columns (cloze: sentences) when evaluating validation and test text.
     public var evalBatchSize = 10
     /// Plain progress lines (and metrics records) every this many batches.
     public var logEvery = 200
@@ -72,23 +73,23 @@ public struct LanguageModelTrainingSettings: Codable, Equatable, Sendable {
     }
 }
 
-/// Everything `config.json` records: enough to rebuild the model, re-read the corpus the same
-/// way and resume training.
-public struct LanguageModelRunConfiguration: Codable, Equatable, Sendable {
-    /// Bumped when the run folder layout changes incompatibly; a newer format is refused.
-    public static let currentFormat = 1
-    public var format = LanguageModelRunConfiguration.currentFormat
+/// Everything a language model's `config.json` records: enough to rebuild the model, re-read
+/// the corpus the same way and resume training.
+public struct LanguageModelRunConfiguration: RunConfiguration {
+    public static let kind: String = "language-model"
+    public static let kindDescription = "a language model"
+    public var format = RunFolder.currentFormat
     /// "language-model" (other tasks write other kinds).
-    public var kind = "language-model"
+    public var kind: String = LanguageModelRunConfiguration.kind
     public var model: LanguageModelConfiguration
     public var tokenizer: TokenizerOptions
-    public var training: LanguageModelTrainingSettings
+    public var training: TrainingSettings
     public var corpus: CorpusSource
     /// The preset the settings came from, if any (for the record).
     public var preset: String?
 
     public init(model: LanguageModelConfiguration, tokenizer: TokenizerOptions,
-                training: LanguageModelTrainingSettings, corpus: CorpusSource, preset: String? = nil) {
+                training: TrainingSettings, corpus: CorpusSource, preset: String? = nil) {
         self.model = model
         self.tokenizer = tokenizer
         self.training = training
@@ -103,11 +104,11 @@ public struct LanguageModelPreset: Sendable {
     public var layers: Int
     public var hiddenSize: Int
     public var dropout: Float
-    public var training: LanguageModelTrainingSettings
+    public var training: TrainingSettings
 
     /// Zaremba, Sutskever & Vinyals (2014), "Recurrent Neural Network Regularization", the three
     /// PTB configurations (2 layers; batch 20; SGD; the lr and clip are scaled by bptt for the
-    /// time-averaged loss, see `LanguageModelTrainingSettings`).
+    /// time-averaged loss, see `TrainingSettings`).
     public static let all: [LanguageModelPreset] = [
         zaremba(name: "zaremba-small", hidden: 200, bptt: 20, initRange: 0.1, dropout: 0, clip: 5,
                 fullEpochs: 4, decay: 2, epochs: 13),
@@ -123,7 +124,7 @@ public struct LanguageModelPreset: Sendable {
 
     static func zaremba(name: String, hidden: Int, bptt: Int, initRange: Float, dropout: Float, clip: Double,
                         fullEpochs: Int, decay: Double, epochs: Int) -> LanguageModelPreset {
-        var t = LanguageModelTrainingSettings()
+        var t = TrainingSettings()
         t.batchSize = 20
         t.bptt = bptt
         t.epochs = epochs

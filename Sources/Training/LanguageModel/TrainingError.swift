@@ -15,7 +15,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
             return "\(folder) is not a usable run folder: \(cause)"
         case let .newerFormat(folder, format):
             return "\(folder) was written by a newer lstmkit (run format \(format), this one reads up to "
-                + "\(LanguageModelRunConfiguration.currentFormat)); upgrade lstmkit"
+                + "\(RunFolder.currentFormat)); upgrade lstmkit"
         case let .corpusChanged(folder, detail):
             return "the corpus of \(folder) changed since the run started (\(detail)); resume needs the same text"
         case let .diverged(step, epoch, batch, what, checkpoint):

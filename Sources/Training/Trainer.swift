@@ -5,22 +5,22 @@ import Support
 import Tensor
 import Text
 
-/// Trains a `LanguageModel` on a corpus and keeps its run folder:
+/// Trains the model of a `TrainingTask` on a corpus and keeps its run folder:
 ///
 /// | file | what |
 /// | --- | --- |
-/// | `config.json` | `LanguageModelRunConfiguration`: model, tokenizer, training settings, corpus |
+/// | `config.json` | the task's `RunConfiguration`: model, tokenizer, training settings, corpus |
 /// | `vocab.tsv` | the vocabulary |
-/// | `model.safetensors` | parameters with the best validation perplexity so far |
-/// | `last.safetensors` | parameters, optimizer state, carried hidden state, generator and data position: what `--resume` continues from |
+/// | `model.safetensors` | parameters with the best validation loss so far |
+/// | `last.safetensors` | parameters, optimizer state, generator, data position and the task's own state: what `--resume` continues from |
 /// | `metrics.jsonl` | one record per log step, per epoch, and the test result |
 /// | `curves.svg` | perplexity per epoch and loss over steps |
 ///
 /// Every file is written atomically. A resumed run with the same thread count ends with the
 /// same parameters, bit for bit, as an uninterrupted one: everything that decides the next
-/// update (parameters, optimizer moments, generator, carried state, position, schedule) is in
+/// update (parameters, optimizer moments, generator, task state, position, schedule) is in
 /// `last.safetensors`, and the metrics log is cut back to what that checkpoint had seen.
-public final class LanguageModelTrainer {
+public final class Trainer<Task: TrainingTask> {
     public struct Summary {
         public var epochsDone: Int
         public var bestValidPerplexity: Double?
@@ -30,13 +30,10 @@ public final class LanguageModelTrainer {
     }
 
     public let folder: String
-    public let configuration: LanguageModelRunConfiguration
-    public let corpus: LanguageModelCorpus
-    public let model: LanguageModel
+    public let task: Task
     let optimizer: Optimizer
     var generator: RandomGenerator
     var schedule: LearningRateSchedule
-    let batcher: LMBatcher
     let metrics: MetricsLog
     let progress: ProgressReporter
     /// Where results meant for the user (not progress) go; standard output by default.
@@ -44,15 +41,18 @@ public final class LanguageModelTrainer {
 
     // Position and running state, all saved in `last.safetensors`.
     var epoch = 1                 // the epoch in progress (1-based)
-    var nextChunk = 0             // the next chunk of that epoch
+    var nextBatch = 0             // the next batch of that epoch
     var step = 0                  // optimizer steps taken
-    var carried: RecurrentState   // (L, B, H): the state the next chunk starts from
-    var epochLoss = 0.0           // Σ loss of this epoch's chunks so far
+    var epochLoss = 0.0           // Σ loss of this epoch's batches so far
     var epochCount = 0            // targets of this epoch so far
     var bestValidLoss: Double?
     var skipped = 0
     /// Lines to show when the run starts (resume notes).
     var notes: [String] = []
+
+    public var configuration: Task.Configuration { task.configuration }
+    public var corpus: LanguageModelCorpus { task.corpus }
+    var training: TrainingSettings { task.configuration.training }
 
     var paths: (config: String, vocab: String, best: String, last: String, metrics: String, curves: String) {
         (folder + "/config.json", folder + "/vocab.tsv", folder + "/model.safetensors",
@@ -60,39 +60,27 @@ public final class LanguageModelTrainer {
     }
 
     /// Starts a new run in `folder` (created if needed; refused if it already holds a run).
-    public init(configuration: LanguageModelRunConfiguration, corpus: LanguageModelCorpus, folder: String,
-                progress: ProgressReporter = ProgressReporter(), say: @escaping (String) -> Void = { print($0) }) throws {
-        let t = configuration.training
-        guard let batcher = LMBatcher(tokens: corpus.train, batchSize: t.batchSize, bptt: t.bptt) else {
-            throw CorpusError.tooShort(path: configuration.corpus.train, tokens: corpus.train.count, batchSize: t.batchSize)
-        }
+    public convenience init(configuration: Task.Configuration, corpus: LanguageModelCorpus, folder: String,
+                            progress: ProgressReporter = ProgressReporter(), say: @escaping (String) -> Void = { print($0) }) throws {
+        let generator = RandomGenerator(seed: configuration.training.seed)
+        let task = try Task(configuration: configuration, corpus: corpus, generator: generator)
         if FileManager.default.fileExists(atPath: folder + "/config.json") {
             throw TrainingError.runExists(folder: folder)
         }
         try Folder.create(folder)
         AtomicFile.removeLeftovers(in: folder)
-        self.folder = folder
-        self.configuration = configuration
-        self.corpus = corpus
-        self.batcher = batcher
-        self.progress = progress
-        self.say = say
-        generator = RandomGenerator(seed: t.seed)
-        model = LanguageModel(configuration: configuration.model, initRange: t.initRange, generator: generator)
-        optimizer = Self.makeOptimizer(t, parameters: model.parameters)
-        schedule = t.schedule
-        carried = model.zeroState(batchSize: t.batchSize)
-        metrics = MetricsLog(path: folder + "/metrics.jsonl")
+        self.init(task: task, generator: generator, folder: folder, metrics: MetricsLog(path: folder + "/metrics.jsonl"),
+                  progress: progress, say: say)
         // The vocabulary first: a folder with config.json is then always resumable, even when
         // the process dies right after writing it.
         try corpus.vocabulary.save(to: paths.vocab)
-        try Self.writeConfiguration(configuration, to: paths.config)
+        try configuration.write(to: paths.config)
     }
 
     /// Continues the run in `folder` from its `last.safetensors`.
-    public init(resuming folder: String, progress: ProgressReporter = ProgressReporter(),
-                say: @escaping (String) -> Void = { print($0) }) throws {
-        let configuration = try Self.readConfiguration(folder: folder)
+    public convenience init(resuming folder: String, progress: ProgressReporter = ProgressReporter(),
+                            say: @escaping (String) -> Void = { print($0) }) throws {
+        let configuration = try Task.Configuration.read(folder: folder)
         let vocabulary: Vocabulary
         do { vocabulary = try Vocabulary(contentsOf: folder + "/vocab.tsv") } catch {
             throw TrainingError.notARun(folder: folder, cause: "\(error)")
@@ -100,26 +88,14 @@ public final class LanguageModelTrainer {
         AtomicFile.removeLeftovers(in: folder)
         let lastPath = folder + "/last.safetensors"
         let last = FileManager.default.fileExists(atPath: lastPath) ? try SafeTensorsFile(contentsOf: lastPath) : nil
-        let t = configuration.training
         let corpus = try LanguageModelCorpus(source: configuration.corpus, tokenizer: configuration.tokenizer,
                                              vocabulary: vocabulary)
-        guard let batcher = LMBatcher(tokens: corpus.train, batchSize: t.batchSize, bptt: t.bptt) else {
-            throw CorpusError.tooShort(path: configuration.corpus.train, tokens: corpus.train.count, batchSize: t.batchSize)
-        }
-        self.folder = folder
-        self.configuration = configuration
-        self.corpus = corpus
-        self.batcher = batcher
-        self.progress = progress
-        self.say = say
-        generator = RandomGenerator(seed: t.seed)
-        model = LanguageModel(configuration: configuration.model, initRange: t.initRange, generator: generator)
-        optimizer = Self.makeOptimizer(t, parameters: model.parameters)
-        schedule = t.schedule
-        carried = model.zeroState(batchSize: t.batchSize)
-        let existing = FileManager.default.fileExists(atPath: folder + "/metrics.jsonl")
-            ? try MetricsLog.load(path: folder + "/metrics.jsonl") : MetricsLog(path: folder + "/metrics.jsonl")
-        metrics = existing
+        let generator = RandomGenerator(seed: configuration.training.seed)
+        let task = try Task(configuration: configuration, corpus: corpus, generator: generator)
+        let metricsPath = folder + "/metrics.jsonl"
+        let metrics = FileManager.default.fileExists(atPath: metricsPath) ? try MetricsLog.load(path: metricsPath)
+                                                                          : MetricsLog(path: metricsPath)
+        self.init(task: task, generator: generator, folder: folder, metrics: metrics, progress: progress, say: say)
         if let last {
             try restore(from: last)
         } else {
@@ -130,7 +106,20 @@ public final class LanguageModelTrainer {
         }
     }
 
-    static func makeOptimizer(_ t: LanguageModelTrainingSettings, parameters: ParameterRegistry) -> Optimizer {
+    init(task: Task, generator: RandomGenerator, folder: String, metrics: MetricsLog, progress: ProgressReporter,
+         say: @escaping (String) -> Void) {
+        self.task = task
+        self.generator = generator
+        self.folder = folder
+        self.metrics = metrics
+        self.progress = progress
+        self.say = say
+        let t = task.configuration.training
+        optimizer = Self.makeOptimizer(t, parameters: task.parameters)
+        schedule = t.schedule
+    }
+
+    static func makeOptimizer(_ t: TrainingSettings, parameters: ParameterRegistry) -> Optimizer {
         switch t.optimizer {
         case .sgd:
             return SGD(parameters: parameters, learningRate: Float(t.learningRate), momentum: Float(t.momentum),
@@ -147,37 +136,37 @@ public final class LanguageModelTrainer {
     /// Trains until the last epoch ends (then evaluates the best model on the test text) or
     /// until Ctrl-C (then saves a resumable state and evaluates the validation text).
     public func run() throws -> Summary {
-        let t = configuration.training
+        let t = training
         guard epoch <= t.epochs else { throw TrainingError.finished(folder: folder) }
         for note in notes { progress.line(note) }
         Interrupt.install()
         defer { Interrupt.uninstall() }
-        let tokensPerChunk = Double(t.batchSize * t.bptt)
+        let batches = task.batchCount
+        let targetsPerBatch = Double(task.targetCount) / Double(max(batches, 1))
         var lastCheckpoint = Date()
         while epoch <= t.epochs {
+            task.startEpoch(epoch)
             let rate = schedule.rate(epoch: epoch, step: step + 1)
             let epochStart = Date()
             var windowLoss = 0.0, windowCount = 0, windowStart = Date(), windowTokens = 0
             var epochTokens = 0
-            while nextChunk < batcher.chunkCount {
+            while nextBatch < batches {
                 if Interrupt.requested { return try stopOnInterrupt() }
-                let chunk = batcher.chunk(nextChunk)
-                model.parameters.zeroGradients()
-                let r = model.trainStep(inputs: chunk.inputs, targets: chunk.targets, steps: chunk.steps,
-                                        batch: t.batchSize, initialState: carried, generator: generator)
-                let norm = t.clipNorm.map { model.parameters.clipGradientNorm(maxNorm: $0) }
-                    ?? model.parameters.gradientNorm()
+                task.parameters.zeroGradients()
+                let r = task.trainStep(batch: nextBatch, generator: generator)
+                let norm = t.clipNorm.map { task.parameters.clipGradientNorm(maxNorm: $0) }
+                    ?? task.parameters.gradientNorm()
                 if !r.totalLoss.isFinite || !norm.isFinite {
                     let what = !r.totalLoss.isFinite ? "the loss is \(r.totalLoss)" : "the gradient norm is \(norm)"
                     switch t.onNaN {
                     case .stop:
                         let checkpoint = FileManager.default.fileExists(atPath: paths.last) ? paths.last : nil
-                        throw TrainingError.diverged(step: step + 1, epoch: epoch, batch: nextChunk + 1, what: what,
+                        throw TrainingError.diverged(step: step + 1, epoch: epoch, batch: nextBatch + 1, what: what,
                                                      checkpoint: checkpoint)
                     case .skip:
                         skipped += 1
-                        progress.line("skipped batch \(nextChunk + 1) of epoch \(epoch): \(what)")
-                        nextChunk += 1
+                        progress.line("skipped batch \(nextBatch + 1) of epoch \(epoch): \(what)")
+                        nextBatch += 1
                         continue
                     }
                 }
@@ -186,23 +175,23 @@ public final class LanguageModelTrainer {
                 let before = t.onNaN == .skip ? snapshot() : nil
                 optimizer.learningRate = Float(rate)
                 optimizer.step()
-                if !model.parameters.valuesAreFinite() {
+                if !task.parameters.valuesAreFinite() {
                     let what = "the update made the weights non-finite"
                     guard let before else {
                         let checkpoint = FileManager.default.fileExists(atPath: paths.last) ? paths.last : nil
-                        throw TrainingError.diverged(step: step + 1, epoch: epoch, batch: nextChunk + 1, what: what,
+                        throw TrainingError.diverged(step: step + 1, epoch: epoch, batch: nextBatch + 1, what: what,
                                                      checkpoint: checkpoint)
                     }
-                    try model.parameters.load(from: before, allowingExtra: true)
+                    try task.parameters.load(from: before, allowingExtra: true)
                     try optimizer.loadState(from: before)
                     skipped += 1
-                    progress.line("skipped batch \(nextChunk + 1) of epoch \(epoch): \(what)")
-                    nextChunk += 1
+                    progress.line("skipped batch \(nextBatch + 1) of epoch \(epoch): \(what)")
+                    nextBatch += 1
                     continue
                 }
                 step += 1
-                carried = r.finalState
-                nextChunk += 1
+                task.acceptStep()
+                nextBatch += 1
                 epochLoss += r.totalLoss
                 epochCount += r.count
                 windowLoss += r.totalLoss
@@ -212,10 +201,10 @@ public final class LanguageModelTrainer {
 
                 let elapsed = Date().timeIntervalSince(epochStart)
                 let speed = Double(epochTokens) / max(elapsed, 1e-9)
-                let remaining = Double(batcher.chunkCount - nextChunk) * tokensPerChunk / max(speed, 1e-9)
+                let remaining = Double(batches - nextBatch) * targetsPerBatch / max(speed, 1e-9)
                 let loss = windowLoss / Double(max(windowCount, 1))
                 progress.update(
-                    fraction: Double(nextChunk) / Double(batcher.chunkCount),
+                    fraction: Double(nextBatch) / Double(batches),
                     status: "epoch \(epoch)/\(t.epochs)  \(ProgressReporter.rate(speed)) tok/s  loss "
                         + String(format: "%.3f  ppl %.1f  lr %@  ETA %@", loss, exp(loss), Self.number(rate),
                                  ProgressReporter.clock(remaining)))
@@ -234,10 +223,7 @@ public final class LanguageModelTrainer {
             }
             // End of epoch: evaluate, keep the best, checkpoint.
             let trainLoss = epochLoss / Double(max(epochCount, 1))
-            let valid = corpus.valid.count >= 2
-                ? LanguageModelEvaluation.evaluate(model, tokens: corpus.valid, batchSize: t.evalBatchSize, bptt: t.bptt,
-                                                   progress: evaluationProgress("valid"))
-                : nil
+            let valid = task.validate(progress: evaluationProgress("valid"))
             var improved = false
             if let valid {
                 if bestValidLoss.map({ valid.meanLoss < $0 }) ?? true {
@@ -252,16 +238,19 @@ public final class LanguageModelTrainer {
             let seconds = Date().timeIntervalSince(epochStart)
             var values: [String: Double] = ["train_ppl": exp(trainLoss), "lr": rate, "seconds": seconds,
                                             "skipped": Double(skipped)]
-            if let valid { values["valid_ppl"] = valid.perplexity }
+            if let valid {
+                values["valid_ppl"] = valid.perplexity
+                if let accuracy = valid.accuracy { values["valid_acc"] = accuracy }
+            }
             metrics.append(.init(kind: "epoch", epoch: epoch, step: step, values: values))
             progress.line(String(format: "epoch %d/%d  train ppl %.2f", epoch, t.epochs, exp(trainLoss))
-                + (valid.map { String(format: "  valid ppl %.2f", $0.perplexity) + (improved ? " (best)" : "") } ?? "")
+                + (valid.map { "  " + Self.describe($0, "valid") + (improved ? " (best)" : "") } ?? "")
                 + "  lr \(Self.number(rate))  \(ProgressReporter.clock(seconds))")
             epoch += 1
-            nextChunk = 0
+            nextBatch = 0
             epochLoss = 0
             epochCount = 0
-            carried = model.zeroState(batchSize: t.batchSize)
+            task.endEpoch()
             try saveLast()
             lastCheckpoint = Date()
         }
@@ -274,7 +263,7 @@ public final class LanguageModelTrainer {
     /// The parameters and optimizer state as they are now, in memory.
     func snapshot() -> SafeTensorsFile {
         let (tensors, metadata) = optimizer.state()
-        return SafeTensorsFile(snapshotOf: model.parameters.namedValues + tensors, metadata: metadata,
+        return SafeTensorsFile(snapshotOf: task.parameters.namedValues + tensors, metadata: metadata,
                                path: "the state before step \(step + 1)")
     }
 
@@ -282,12 +271,9 @@ public final class LanguageModelTrainer {
     func stopOnInterrupt() throws -> Summary {
         try saveLast()
         progress.finish()
-        let t = configuration.training
-        let valid = corpus.valid.count >= 2
-            ? LanguageModelEvaluation.evaluate(model, tokens: corpus.valid, batchSize: t.evalBatchSize, bptt: t.bptt)
-            : nil
-        say("interrupted in epoch \(epoch) at batch \(nextChunk) of \(batcher.chunkCount)"
-            + (valid.map { String(format: "; valid ppl %.2f now", $0.perplexity) } ?? "")
+        let valid = task.validate(progress: nil)
+        say("interrupted in epoch \(epoch) at batch \(nextBatch) of \(task.batchCount)"
+            + (valid.map { "; " + Self.describe($0, "valid") + " now" } ?? "")
             + "; continue with: lstmkit train --resume \(folder)")
         return Summary(epochsDone: epoch - 1, bestValidPerplexity: bestValidLoss.map { exp($0) },
                        testPerplexity: nil, interrupted: true, skippedBatches: skipped)
@@ -295,21 +281,24 @@ public final class LanguageModelTrainer {
 
     /// Evaluates `model.safetensors` on the test text (if any) and logs it.
     func testBest() throws -> Double? {
-        guard corpus.test.count >= 2 else {
+        guard let r = try task.test(weights: paths.best, progress: evaluationProgress("test")) else {
             say("no test text: test perplexity not measured")
             return nil
         }
-        let best = LanguageModel(configuration: configuration.model, generator: RandomGenerator(seed: 0))
-        try best.parameters.load(contentsOf: paths.best, allowingExtra: false)
-        let t = configuration.training
-        guard let r = LanguageModelEvaluation.evaluate(best, tokens: corpus.test, batchSize: t.evalBatchSize, bptt: t.bptt,
-                                                       progress: evaluationProgress("test"))
-        else { return nil }
         progress.finish()
-        metrics.append(.init(kind: "test", epoch: epoch - 1, step: step, values: ["test_ppl": r.perplexity]))
+        var values = ["test_ppl": r.perplexity]
+        if let accuracy = r.accuracy { values["test_acc"] = accuracy }
+        metrics.append(.init(kind: "test", epoch: epoch - 1, step: step, values: values))
         try metrics.flush()
-        say(String(format: "test perplexity %.2f (%d tokens, best model: %@)", r.perplexity, r.count, paths.best))
+        say(String(format: "test perplexity %.2f", r.perplexity)
+            + (r.accuracy.map { String(format: ", accuracy %.2f%%", 100 * $0) } ?? "")
+            + " (\(r.count) tokens, best model: \(paths.best))")
         return r.perplexity
+    }
+
+    /// `"valid ppl 123.45"`, with the accuracy when measured.
+    static func describe(_ r: Evaluation, _ part: String) -> String {
+        String(format: "%@ ppl %.2f", part, r.perplexity) + (r.accuracy.map { String(format: "  acc %.2f%%", 100 * $0) } ?? "")
     }
 
     /// A live bar while evaluating; nothing when progress goes to a log (the epoch line follows).
@@ -321,10 +310,10 @@ public final class LanguageModelTrainer {
     // MARK: checkpoints
 
     func saveBest(validPerplexity: Double?) throws {
-        var metadata = ["format": String(LanguageModelRunConfiguration.currentFormat), "kind": "language-model",
+        var metadata = ["format": String(RunFolder.currentFormat), "kind": Task.Configuration.kind,
                         "epoch": String(epoch), "step": String(step)]
         if let validPerplexity { metadata["valid_ppl"] = String(validPerplexity) }
-        try model.parameters.write(to: paths.best, metadata: metadata)
+        try task.parameters.write(to: paths.best, metadata: metadata)
     }
 
     /// Writes the metrics and curves first, then `last.safetensors` naming how many metrics
@@ -333,15 +322,14 @@ public final class LanguageModelTrainer {
     func saveLast() throws {
         try metrics.flush()
         try writeCurves()
-        var tensors = model.parameters.namedValues
+        var tensors = task.parameters.namedValues
         let (optimizerTensors, optimizerMetadata) = optimizer.state()
         tensors += optimizerTensors
-        tensors.append(("train.state.hidden", carried.hidden))
-        if let cell = carried.cell { tensors.append(("train.state.cell", cell)) }
+        tensors += task.checkpointState()
         var metadata = optimizerMetadata
-        metadata["format"] = String(LanguageModelRunConfiguration.currentFormat)
+        metadata["format"] = String(RunFolder.currentFormat)
         metadata["train.epoch"] = String(epoch)
-        metadata["train.next_chunk"] = String(nextChunk)
+        metadata["train.next_chunk"] = String(nextBatch)
         metadata["train.step"] = String(step)
         metadata["train.generator"] = generator.stateText
         metadata["train.epoch_loss"] = Self.exact(epochLoss)
@@ -370,20 +358,16 @@ public final class LanguageModelTrainer {
             }
             return value
         }
-        if let format = Int(file.metadata["format"] ?? ""), format > LanguageModelRunConfiguration.currentFormat {
+        if let format = Int(file.metadata["format"] ?? ""), format > RunFolder.currentFormat {
             throw TrainingError.newerFormat(folder: folder, format: format)
         }
         let tokens = try integer("train.corpus_tokens")
         guard tokens == corpus.train.count else {
             throw TrainingError.corpusChanged(folder: folder, detail: "\(tokens) training tokens then, \(corpus.train.count) now")
         }
-        try model.parameters.load(from: file, allowingExtra: true)
+        try task.parameters.load(from: file, allowingExtra: true)
         try optimizer.loadState(from: file)
-        let hidden = try file.tensor(named: "train.state.hidden", shape: carried.hidden.shape)
-        carried.hidden.assign(hidden)
-        if let cell = carried.cell {
-            cell.assign(try file.tensor(named: "train.state.cell", shape: cell.shape))
-        }
+        try task.restoreState(from: file)
         guard let restored = RandomGenerator(stateText: try field("train.generator")),
               let epochLoss = Double(try field("train.epoch_loss")),
               let schedule = try? JSONDecoder().decode(LearningRateSchedule.self, from: Data(try field("train.schedule").utf8))
@@ -392,14 +376,14 @@ public final class LanguageModelTrainer {
         self.schedule = schedule
         self.epochLoss = epochLoss
         epoch = try integer("train.epoch")
-        nextChunk = try integer("train.next_chunk")
+        nextBatch = try integer("train.next_chunk")
         step = try integer("train.step")
         epochCount = try integer("train.epoch_count")
         skipped = try integer("train.skipped")
         let best = try field("train.best_valid_loss")
         bestValidLoss = best == "none" ? nil : Double(best)
-        guard nextChunk <= batcher.chunkCount else {
-            throw TrainingError.corpusChanged(folder: folder, detail: "the checkpoint is at batch \(nextChunk) of \(batcher.chunkCount)")
+        guard nextBatch <= task.batchCount else {
+            throw TrainingError.corpusChanged(folder: folder, detail: "the checkpoint is at batch \(nextBatch) of \(task.batchCount)")
         }
         let records = try integer("train.metrics_records")
         metrics.keepFirst(records)
@@ -407,43 +391,10 @@ public final class LanguageModelTrainer {
             notes.append("note: the run used \(threads) threads and resumes with \(Threads.count); "
                 + "results will not be bit-identical to an uninterrupted run")
         }
-        notes.append("resuming \(folder) at epoch \(epoch), batch \(nextChunk + 1) of \(batcher.chunkCount) (step \(step))")
+        notes.append("resuming \(folder) at epoch \(epoch), batch \(nextBatch + 1) of \(task.batchCount) (step \(step))")
     }
 
     // MARK: files
-
-    static func writeConfiguration(_ configuration: LanguageModelRunConfiguration, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(Array(try encoder.encode(configuration)) + [0x0A], to: path)
-    }
-
-    /// Reads `config.json` of a run folder, refusing a newer format or another kind of run.
-    public static func readConfiguration(folder: String) throws -> LanguageModelRunConfiguration {
-        let path = folder + "/config.json"
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw TrainingError.notARun(folder: folder, cause: "no such folder")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TrainingError.notARun(folder: folder, cause: "it has no readable config.json")
-        }
-        struct Header: Decodable { var format: Int?; var kind: String? }
-        guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
-            throw TrainingError.notARun(folder: folder, cause: "config.json is not valid JSON")
-        }
-        if let format = header.format, format > LanguageModelRunConfiguration.currentFormat {
-            throw TrainingError.newerFormat(folder: folder, format: format)
-        }
-        guard header.kind == "language-model" else {
-            throw TrainingError.notARun(folder: folder, cause: "config.json describes a '\(header.kind ?? "unknown")' run, not a language model")
-        }
-        do {
-            return try JSONDecoder().decode(LanguageModelRunConfiguration.self, from: data)
-        } catch {
-            throw TrainingError.notARun(folder: folder, cause: "config.json is incomplete (\(Self.reason(error)))")
-        }
-    }
 
     func writeCurves() throws {
         let epochs = metrics.records.filter { $0.kind == "epoch" }
@@ -460,9 +411,16 @@ public final class LanguageModelTrainer {
             ])
         let loss = LineChart(
             title: "Training loss", xLabel: "optimizer step", yLabel: "cross-entropy (nats)",
-            series: [.init(name: "train loss (mean over \(configuration.training.logEvery) batches)",
+            series: [.init(name: "train loss (mean over \(training.logEvery) batches)",
                            points: points(steps, "loss") { Double($0.step) }, color: "#2ca02c")])
-        try AtomicFile.write(LineChart.document([perplexity, loss]), to: paths.curves)
+        var charts = [perplexity, loss]
+        let accuracy = points(epochs, "valid_acc") { Double($0.epoch) }
+        if !accuracy.isEmpty {
+            charts.append(LineChart(
+                title: "Validation accuracy by epoch", xLabel: "epoch", yLabel: "accuracy@1", integerX: true,
+                series: [.init(name: "valid", points: accuracy, color: "#d62728", markers: true)]))
+        }
+        try AtomicFile.write(LineChart.document(charts), to: paths.curves)
     }
 
     /// A Double written so that reading it back gives the same bits.
@@ -470,9 +428,5 @@ public final class LanguageModelTrainer {
 
     static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(format: "%.4g", value)
-    }
-
-    static func reason(_ error: Error) -> String {
-        (error as NSError).localizedDescription
     }
 }

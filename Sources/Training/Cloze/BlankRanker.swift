@@ -1,0 +1,88 @@
+import Foundation
+import Models
+import Text
+
+/// A trained model that ranks the words that could fill a blank: a cloze model reads both sides
+/// directly; a language model scores the whole sentence with each word in the blank. What
+/// `fill`, `fill-eval` and the REPL's `:fill` use.
+///
+/// Words are the vocabulary's non-special entries: specials (`<unk>`, `<eos>`…) are never
+/// proposed, and probabilities are normalised over the words.
+public protocol BlankRanker: TrainedRun, BlankFilling {
+    /// What the model kind is called in reports ("cloze model", "language model").
+    var kindName: String { get }
+
+    /// ln-scores of `candidates` (word ids) for the blank, comparable with each other: equal to
+    /// ln P(word | context) up to one constant.
+    func scores(_ context: BlankContext, candidates: [Int]) -> [Double]
+
+    /// The `count` best words for the blank, best first, with their probabilities among all
+    /// words (exact to at least four decimals).
+    func best(_ context: BlankContext, count: Int) -> [WordScore]
+
+    /// The rank of `answer` among all words (1 = the model's first choice): one more than the
+    /// number of words scoring strictly higher.
+    func rank(of answer: Int, in context: BlankContext) -> Int
+}
+
+/// A word id with its probability for a blank.
+public struct WordScore: Equatable, Sendable {
+    public var id: Int
+    public var probability: Double
+}
+
+extension BlankRanker {
+    /// The ids that may fill a blank: every non-special vocabulary entry.
+    public var wordIDs: Range<Int> { vocabulary.specialCount..<vocabulary.count }
+
+    public var blankMarker: String { BlankedSentence.marker }
+
+    /// The blanks of `sentence` filled one at a time, left to right: each blank's list is
+    /// computed with the earlier blanks filled by their first choice; later blanks are not known
+    /// yet (see `BlankContext`).
+    ///
+    /// - Parameter candidates: when given, only these words are ranked (probabilities normalised
+    ///   over them); otherwise all words.
+    public func fill(_ sentence: BlankedSentence, count: Int, candidates: [Int]? = nil) -> [[WordScore]] {
+        var current = sentence
+        var lists: [[WordScore]] = []
+        for index in sentence.blankIndices {
+            let context = current.context(ofBlankAt: index)
+            let list: [WordScore]
+            if let candidates {
+                list = Array(Self.normalised(candidates, scores(context, candidates: candidates)).prefix(count))
+            } else {
+                list = best(context, count: count)
+            }
+            lists.append(list)
+            if let first = list.first { current = current.filling(index, with: Int32(first.id)) }
+        }
+        return lists
+    }
+
+    public func fillBlanks(in sentence: String, count: Int) throws -> BlankFillResult {
+        let parsed = try BlankedSentence(sentence, run: self)
+        let lists = fill(parsed, count: count)
+        return BlankFillResult(
+            blanks: lists.map { $0.map { WordProbability(word: vocabulary.token(for: $0.id) ?? Vocabulary.unknownToken,
+                                                           probability: $0.probability) } },
+            unknownWords: parsed.unknownWords)
+    }
+
+    /// `ids` with softmax-normalised `scores`, best first (ties: lower id first).
+    static func normalised(_ ids: [Int], _ scores: [Double]) -> [WordScore] {
+        let top = scores.max() ?? 0
+        let total = scores.reduce(0) { $0 + exp($1 - top) }
+        return zip(ids, scores).map { WordScore(id: $0, probability: exp($1 - top) / total) }
+            .sorted { ($0.probability, -$0.id) > ($1.probability, -$1.id) }
+    }
+}
+
+/// Loads the trained model of any run folder that can fill blanks: a cloze model, or a
+/// language model (which fills by scoring whole sentences).
+public func loadBlankRanker(folder: String) throws -> any BlankRanker {
+    switch try RunFolder.kind(of: folder) {
+    case ClozeRunConfiguration.kind: return try TrainedClozeModel(folder: folder)
+    default: return try TrainedLanguageModel(folder: folder)
+    }
+}

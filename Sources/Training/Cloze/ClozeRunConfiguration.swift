@@ -1,0 +1,61 @@
+import Models
+import NN
+import Text
+
+/// Everything a cloze model's `config.json` records: enough to rebuild the model, re-read the
+/// corpus the same way and resume training.
+public struct ClozeRunConfiguration: RunConfiguration {
+    public static let kind: String = "cloze"
+    public static let kindDescription = "a cloze (fill-in-the-blank) model"
+    public var format = RunFolder.currentFormat
+    public var kind: String = ClozeRunConfiguration.kind
+    public var model: ClozeModelConfiguration
+    public var tokenizer: TokenizerOptions
+    /// `batchSize` counts sentences; `bptt` is not used.
+    public var training: TrainingSettings
+    public var corpus: CorpusSource
+    /// The preset the settings came from, if any (for the record).
+    public var preset: String?
+
+    public init(model: ClozeModelConfiguration, tokenizer: TokenizerOptions, training: TrainingSettings,
+                corpus: CorpusSource, preset: String? = nil) {
+        self.model = model
+        self.tokenizer = tokenizer
+        self.training = training
+        self.corpus = corpus
+        self.preset = preset
+    }
+}
+
+/// Named cloze configurations.
+public struct ClozeModelPreset: Sendable {
+    public var name: String
+    public var model: ClozeModelConfiguration   // vocabulary size 0: set from the corpus
+    public var training: TrainingSettings
+
+    public static let all: [ClozeModelPreset] = [small]
+
+    public static func named(_ name: String) -> ClozeModelPreset? {
+        all.first { $0.name == name }
+    }
+
+    /// The size of zaremba-small (2 layers of 200, embedding 200) in each direction, with a 200-wide
+    /// projection so the output layer is as large as the language model's; Adam, sentences in
+    /// batches of 32, the rate halved when validation stops improving. Every weight starts in
+    /// ±0.1, as in the language model: with PyTorch's N(0, 1) embeddings, or at Adam's usual
+    /// 0.002, training sat at the unigram loss for the first few hundred steps on PTB.
+    public static let small: ClozeModelPreset = {
+        var t = TrainingSettings()
+        t.batchSize = 32
+        t.epochs = 6
+        t.optimizer = .adam
+        t.learningRate = 0.004
+        t.clipNorm = 1
+        t.schedule = LearningRateSchedule(base: 0.004, decay: .onPlateau(factor: 2, patience: 0, threshold: 0))
+        t.initRange = 0.1
+        t.evalBatchSize = 64
+        let model = ClozeModelConfiguration(vocabularySize: 0, embeddingSize: 200, hiddenSize: 200, layers: 2,
+                                            dropout: 0.3, projectionSize: 200, leftOnlyRate: 0.1)
+        return ClozeModelPreset(name: "cloze-small", model: model, training: t)
+    }()
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Text
+
+/// Fill-in-the-blank evaluation of one or more models on the same items: for each item, the
+/// rank of the answer among the item's candidates, or among all words of the model's vocabulary
+/// when the item has none. An item counts only when every model can take it (its words in every
+/// vocabulary), so the models are compared on the same items.
+public struct FillEvaluation {
+    /// Accuracy and reciprocal rank over a set of items.
+    public struct Scores: Equatable, Sendable {
+        /// Share of items whose answer ranked first.
+        public var accuracyAt1: Double
+        /// Share of items whose answer ranked in the first five.
+        public var accuracyAt5: Double
+        /// Mean of 1/rank.
+        public var meanReciprocalRank: Double
+        public var count: Int
+
+        public init(ranks: [Int]) {
+            let n = Double(max(ranks.count, 1))
+            accuracyAt1 = Double(ranks.filter { $0 == 1 }.count) / n
+            accuracyAt5 = Double(ranks.filter { $0 <= 5 }.count) / n
+            meanReciprocalRank = ranks.reduce(0) { $0 + 1 / Double($1) } / n
+            count = ranks.count
+        }
+    }
+
+    /// The items evaluated (those every model could take), in file order.
+    public private(set) var items: [ClozeItem] = []
+    /// Per model, the answer's rank on each of `items`.
+    public private(set) var ranks: [[Int]]
+    /// Lines that could not be evaluated, with the reason.
+    public private(set) var problems: [ClozeItemProblem] = []
+
+    /// Ranks the answer of every item under every model.
+    ///
+    /// - Parameters:
+    ///   - path: the items file, named in problems.
+    ///   - progress: called after each item with the share done.
+    public init(models: [any BlankRanker], items candidates: [ClozeItem], path: String,
+                progress: ((Double) -> Void)? = nil) {
+        ranks = models.map { _ in [] }
+        for (done, item) in candidates.enumerated() {
+            defer { progress?(Double(done + 1) / Double(candidates.count)) }
+            var itemRanks: [Int] = []
+            models: for model in models {
+                switch Self.rank(item, model) {
+                case .success(let rank): itemRanks.append(rank)
+                case .failure(let cause):
+                    problems.append(ClozeItemProblem(path: path, line: item.line, cause: cause.text))
+                    break models
+                }
+            }
+            guard itemRanks.count == models.count else { continue }
+            items.append(item)
+            for (m, rank) in itemRanks.enumerated() { ranks[m].append(rank) }
+        }
+    }
+
+    /// The scores of model `m` over all items.
+    public func scores(model m: Int) -> Scores {
+        Scores(ranks: ranks[m])
+    }
+
+    /// The scores of model `m` per value of `key` (e.g. distance), keys ascending.
+    public func breakdown<Key: Comparable & Hashable>(model m: Int, by key: (ClozeItem) -> Key?) -> [(key: Key, scores: Scores)] {
+        var groups: [Key: [Int]] = [:]
+        for (item, rank) in zip(items, ranks[m]) {
+            if let k = key(item) { groups[k, default: []].append(rank) }
+        }
+        return groups.keys.sorted().map { ($0, Scores(ranks: groups[$0] ?? [])) }
+    }
+
+    struct Cause: Error { var text: String }
+
+    /// The answer's rank for one item under one model, or why the item cannot be ranked.
+    static func rank(_ item: ClozeItem, _ model: any BlankRanker) -> Result<Int, Cause> {
+        func word(_ token: String, _ role: String) -> Result<Int, Cause> {
+            guard let id = model.vocabulary.existingID(for: token), !model.vocabulary.isSpecial(id) else {
+                return .failure(Cause(text: "\(role) '\(token)' is not a word of the vocabulary of \(model.folder)"))
+            }
+            return .success(id)
+        }
+        let sentence: BlankedSentence
+        do { sentence = try BlankedSentence(item.sentence, run: model) } catch {
+            return .failure(Cause(text: "\(error)"))
+        }
+        guard let blank = sentence.blankIndices.first, sentence.blankIndices.count == 1 else {
+            return .failure(Cause(text: "the sentence must have exactly one blank"))
+        }
+        let context = sentence.context(ofBlankAt: blank)
+        let answer: Int
+        switch word(item.answer, "the answer") {
+        case .success(let id): answer = id
+        case .failure(let cause): return .failure(cause)
+        }
+        guard let candidates = item.candidates else { return .success(model.rank(of: answer, in: context)) }
+        var ids: [Int] = []
+        for token in candidates {
+            switch word(token, "the candidate") {
+            case .success(let id): ids.append(id)
+            case .failure(let cause): return .failure(cause)
+            }
+        }
+        let scores = model.scores(context, candidates: ids)
+        guard let target = ids.firstIndex(of: answer).map({ scores[$0] }) else {
+            return .failure(Cause(text: "the answer '\(item.answer)' is not among the candidates"))
+        }
+        return .success(1 + scores.filter { $0 > target }.count)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Support
+import Text
+
+/// What a run folder's `config.json` holds, for any kind of model: enough to rebuild the model,
+/// re-read the corpus the same way and resume training.
+public protocol RunConfiguration: Codable, Equatable, Sendable {
+    /// The `kind` field that names this kind of run ("language-model", "cloze").
+    static var kind: String { get }
+    /// How errors name this kind of model ("a language model").
+    static var kindDescription: String { get }
+    var tokenizer: TokenizerOptions { get }
+    var training: TrainingSettings { get }
+    var corpus: CorpusSource { get }
+}
+
+/// The run folder layout shared by every kind of run.
+public enum RunFolder {
+    /// Bumped when the run folder layout changes incompatibly; a newer format is refused.
+    public static let currentFormat = 1
+
+    /// The `kind` of the run in `folder` ("language-model", "cloze"), after checking that the
+    /// folder exists, has a readable `config.json` and is not of a newer format.
+    public static func kind(of folder: String) throws -> String {
+        try header(folder: folder).kind ?? "unknown"
+    }
+
+    struct Header: Decodable {
+        var format: Int?
+        var kind: String?
+    }
+
+    static func header(folder: String) throws -> Header {
+        try header(folder: folder, data: contents(folder: folder))
+    }
+
+    static func contents(folder: String) throws -> Data {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw TrainingError.notARun(folder: folder, cause: "no such folder")
+        }
+        guard let data = FileManager.default.contents(atPath: folder + "/config.json") else {
+            throw TrainingError.notARun(folder: folder, cause: "it has no readable config.json")
+        }
+        return data
+    }
+
+    static func header(folder: String, data: Data) throws -> Header {
+        guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            throw TrainingError.notARun(folder: folder, cause: "config.json is not valid JSON")
+        }
+        if let format = header.format, format > currentFormat {
+            throw TrainingError.newerFormat(folder: folder, format: format)
+        }
+        return header
+    }
+}
+
+extension RunConfiguration {
+    /// Reads `config.json` of a run folder, refusing a newer format or another kind of run.
+    public static func read(folder: String) throws -> Self {
+        let data = try RunFolder.contents(folder: folder)
+        let header = try RunFolder.header(folder: folder, data: data)
+        guard header.kind == kind else {
+            throw TrainingError.notARun(folder: folder,
+                                        cause: "config.json describes a '\(header.kind ?? "unknown")' run, not \(kindDescription)")
+        }
+        do {
+            return try JSONDecoder().decode(Self.self, from: data)
+        } catch {
+            throw TrainingError.notARun(folder: folder, cause: "config.json is incomplete: \(DecodingProblem.describe(error))")
+        }
+    }
+
+    /// Writes the configuration as `config.json` (sorted keys, so equal settings give equal bytes).
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(Array(try encoder.encode(self)) + [0x0A], to: path)
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Foundation
+import Tensor
+import Training
+
+/// `lstmkit fill-eval`: fill-in-the-blank accuracy of one or more models on an items file.
+struct FillEvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fill-eval",
+        abstract: "Accuracy@1, accuracy@5 and MRR of models filling the blanks of an items file.",
+        discussion: """
+            Items are lines sentence-with-___<TAB>answer[<TAB>cand1,cand2,...], as lstmkit cloze \
+            make writes them: the answer is ranked among the candidates when given, else among \
+            every word of the model's vocabulary (specials never count). --compare adds models, \
+            shown side by side on the same items: an item counts only when every model can take \
+            it. Lines that cannot be evaluated (no blank, two blanks, an answer or candidate \
+            outside a vocabulary, a malformed line) are named with their line number on standard \
+            error and skipped. When the items carry the distance and attractor columns of \
+            corpora/toy-en/agreement.tsv, accuracy@1 is also broken down by each, and by \
+            construction. A language model ranks by scoring whole sentences, which over the whole \
+            vocabulary takes seconds per item.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Run folder of a trained cloze model or language model.", valueName: "FOLDER"))
+    var model: String
+
+    @Option(help: ArgumentHelp("Another run folder to evaluate on the same items (repeatable).", valueName: "FOLDER"))
+    var compare: [String] = []
+
+    @Argument(help: "The items file (- for standard input).")
+    var items: String
+
+    @Option(help: "Threads for matrix products (default: all cores).")
+    var threads: Int?
+
+    @Flag(help: "Replace invalid UTF-8 by U+FFFD instead of stopping with an error.")
+    var lossy = false
+
+    func validate() throws {
+        if let threads, threads < 0 { throw ValidationError("--threads must be 0 (all cores) or more, not \(threads).") }
+    }
+
+    func run() throws {
+        Threads.setCount(threads)
+        let folders = [model] + compare
+        let models = try folders.map(loadBlankRanker(folder:))
+        let (parsed, badLines) = try ClozeItem.read(path: items, lossy: lossy)
+        let progress = ProgressReporter(plainEvery: 100)
+        let start = Date()
+        let evaluation = FillEvaluation(models: models, items: parsed, path: items == "-" ? "<stdin>" : items) { done in
+            let elapsed = Date().timeIntervalSince(start)
+            progress.update(fraction: done, status: "items \(Int((done * Double(parsed.count)).rounded()))/\(parsed.count)  ETA "
+                + ProgressReporter.clock(elapsed / max(done, 1e-9) * (1 - done)))
+        }
+        progress.finish()
+        let problems = (badLines + evaluation.problems).sorted { $0.line < $1.line }
+        // Nothing usable: one line naming the first problem (a file of another kind would
+        // otherwise print a warning per line before the error).
+        guard !evaluation.items.isEmpty else {
+            throw FillEvalError.nothingToEvaluate(items, skipped: problems.count, first: problems.first.map { "\($0)" })
+        }
+        let shown = 10
+        for problem in problems.prefix(shown) {
+            FileHandle.standardError.write(Data("lstmkit: skipped \(problem)\n".utf8))
+        }
+        if problems.count > shown {
+            FileHandle.standardError.write(Data("lstmkit: skipped \(problems.count - shown) more lines\n".utf8))
+        }
+        print(report(evaluation, folders: folders, models: models, skipped: problems.count))
+    }
+
+    func report(_ evaluation: FillEvaluation, folders: [String], models: [any BlankRanker], skipped: Int) -> String {
+        let name = items == "-" ? "<stdin>" : items
+        let withCandidates = evaluation.items.filter { $0.candidates != nil }.count
+        let over = withCandidates == evaluation.items.count ? "over each item's candidates"
+            : withCandidates == 0 ? "over the whole vocabulary" : "over the candidates where given, else the whole vocabulary"
+        var text = "\(name): \(evaluation.items.count) items evaluated \(over)"
+            + (skipped > 0 ? ", \(skipped) line\(skipped == 1 ? "" : "s") skipped" : "") + "\n\n"
+        let names = folders.map { URL(fileURLWithPath: $0).lastPathComponent }
+        var rows = [["model", "kind", "acc@1", "acc@5", "MRR", "items"]]
+        for (m, folder) in folders.enumerated() {
+            let s = evaluation.scores(model: m)
+            rows.append([folder, models[m].kindName, Self.percent(s.accuracyAt1), Self.percent(s.accuracyAt5),
+                         String(format: "%.4f", s.meanReciprocalRank), String(s.count)])
+        }
+        text += Self.table(rows, rightAligned: 2...)
+        let breakdowns: [(title: String, key: (ClozeItem) -> String?, sort: (String, String) -> Bool)] = [
+            ("distance (tokens from the deciding word to the blank)", { $0.distance.map(String.init) }, Self.numeric),
+            ("attractors (nouns in between that call for the other form)", { $0.attractors.map(String.init) }, Self.numeric),
+            ("construction", \.construction, { $0 < $1 }),
+        ]
+        for (title, key, sort) in breakdowns {
+            let groups = folders.indices.map { evaluation.breakdown(model: $0, by: key) }
+            guard let first = groups.first, !first.isEmpty else { continue }
+            let order = first.map(\.key).sorted(by: sort)
+            var table = [[title.components(separatedBy: " ").first ?? title, "items"] + names]
+            for k in order {
+                let cells = groups.map { g in g.first { $0.key == k }.map { Self.percent($0.scores.accuracyAt1) } ?? "-" }
+                table.append([k, String(first.first { $0.key == k }?.scores.count ?? 0)] + cells)
+            }
+            text += "\naccuracy@1 by \(title)\n" + Self.table(table, rightAligned: 1...)
+        }
+        return text
+    }
+
+    static func numeric(_ a: String, _ b: String) -> Bool { (Int(a) ?? 0) < (Int(b) ?? 0) }
+
+    static func percent(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }
+
+    /// Columns padded to their widest cell, two spaces apart; columns in `rightAligned` flush right.
+    static func table(_ rows: [[String]], rightAligned: PartialRangeFrom<Int>) -> String {
+        let columns = rows.map(\.count).max() ?? 0
+        let widths = (0..<columns).map { c in rows.map { c < $0.count ? $0[c].count : 0 }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return rightAligned.contains(c) ? pad + cell : cell + pad
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }.joined(separator: "\n") + "\n"
+    }
+}
+
+/// `fill-eval` found nothing it could evaluate.
+enum FillEvalError: Error, CustomStringConvertible {
+    case nothingToEvaluate(String, skipped: Int, first: String?)
+
+    var description: String {
+        switch self {
+        case let .nothingToEvaluate(path, skipped, first):
+            guard let first else { return "\(path) holds no items" }
+            return "\(path) has no item every model can evaluate: \(skipped) line\(skipped == 1 ? "" : "s") skipped, the first at \(first)"
+        }
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var copy = self
+        while copy.last == " " { copy.removeLast() }
+        return copy
+    }
+}

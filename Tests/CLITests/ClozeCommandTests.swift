@@ -1,0 +1,102 @@
+import Foundation
+import XCTest
+
+final class ClozeCommandTests: XCTestCase {
+    var folder = ""
+
+    override func setUpWithError() throws {
+        folder = NSTemporaryDirectory() + "lstmkit-cli-cloze-\(UUID().uuidString)"
+        let lines = (0..<200).map { i in i % 2 == 0 ? "the cat sleeps here ." : "the cats sleep here ." }
+        try writeCorpus(lines, to: folder + "/corpus")
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+
+    /// Trains a cloze model and a language model, fills blanks with both, makes items and
+    /// evaluates the two side by side, all through pipes.
+    func testTrainFillMakeItemsAndEvaluate() throws {
+        let cloze = folder + "/cloze", lm = folder + "/lm"
+        let train = try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/corpus", "--out", cloze,
+                                           "--epochs", "3", "--hidden", "12", "--projection", "12", "--layers", "1",
+                                           "--batch-size", "8", "--lr", "0.02", "--threads", "1", "--log-every", "10"])
+        XCTAssertEqual(train.status, 0, train.error)
+        XCTAssertTrue(train.error.contains("cloze model: 1×12 LSTM each way"), train.error)
+        XCTAssertTrue(train.error.contains("epoch 3/3") && train.error.contains("acc "), train.error)
+        XCTAssertTrue(train.output.contains("test perplexity") && train.output.contains("accuracy"), train.output)
+        assertOneLineError(try CommandRunner.run(["train", "--resume", cloze]), status: 1, contains: "has finished all its epochs")
+        let trainLM = try CommandRunner.run(["train", "--corpus", folder + "/corpus", "--out", lm, "--epochs", "2",
+                                             "--hidden", "12", "--layers", "1", "--batch-size", "4", "--bptt", "5",
+                                             "--threads", "1"])
+        XCTAssertEqual(trainLM.status, 0, trainLM.error)
+
+        for model in [cloze, lm] {
+            let fill = try CommandRunner.run(["fill", "--model", model, "--k", "3", "--threads", "1", "the ___ sleep here ."])
+            XCTAssertEqual(fill.status, 0, fill.error)
+            let rows = fill.output.split(separator: "\n")
+            XCTAssertEqual(rows.first, "blank →", fill.output)
+            XCTAssertEqual(rows.count, 4, fill.output)
+            let two = try CommandRunner.run(["fill", "--model", model, "--candidates", "cat,cats", "--threads", "1"],
+                                            stdin: "the ___ sleep here .\nthe ___ ___ here .\n")
+            XCTAssertEqual(two.status, 0, two.error)
+            XCTAssertTrue(two.output.hasPrefix("the ___ sleep here .\nblank →\n"), two.output)
+            XCTAssertTrue(two.output.contains("blank 1 →") && two.output.contains("blank 2 →"), two.output)
+        }
+        assertOneLineError(try CommandRunner.run(["fill", "--model", cloze, "no blank here"]), status: 1,
+                           contains: "'no blank here' has no blank; write each blank as ___")
+        assertOneLineError(try CommandRunner.run(["fill", "--model", cloze, "--candidates", "cat,zebra", "the ___ ."]), status: 1,
+                           contains: "the candidate 'zebra' is not a word of the vocabulary of \(cloze)")
+        let repl = try CommandRunner.run(["repl", "--model", cloze, "--k", "2"], stdin: "the\n:fill the cats ___ here .\n")
+        XCTAssertEqual(repl.status, 0, repl.error)
+        XCTAssertTrue(repl.output.hasPrefix("the →\n"), repl.output)
+        XCTAssertTrue(repl.output.contains("\nblank →\n"), repl.output)
+
+        let items = folder + "/items.tsv"
+        let make = try CommandRunner.run(["cloze", "make", "--from", folder + "/corpus/test.txt", "--count", "8", "--seed", "2",
+                                          "--candidates", "3", "--model", cloze, "-o", items])
+        XCTAssertEqual(make.status, 0, make.error)
+        XCTAssertTrue(make.error.contains("8 items from"), make.error)
+        let again = try CommandRunner.run(["cloze", "make", "--from", folder + "/corpus/test.txt", "--count", "8", "--seed", "2",
+                                           "--candidates", "3", "--model", cloze])
+        XCTAssertEqual(again.output, try String(contentsOfFile: items, encoding: .utf8), "the same seed gives the same items")
+        for line in again.output.split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            XCTAssertEqual(fields.count, 3, String(line))
+            XCTAssertTrue(fields[0].contains("___"))
+            XCTAssertTrue(fields[2].split(separator: ",").contains(fields[1]), String(line))
+        }
+
+        // Bad lines are named and skipped; the rest is evaluated for both models.
+        try (again.output + "no blank\tcat\nthe ___ ___ .\tcat\nthe ___ sleep .\tzebra\nonly one field\n")
+            .write(toFile: items, atomically: true, encoding: .utf8)
+        let eval = try CommandRunner.run(["fill-eval", "--model", cloze, "--compare", lm, items, "--threads", "1"])
+        XCTAssertEqual(eval.status, 0, eval.error)
+        XCTAssertTrue(eval.output.hasPrefix("\(items): 8 items evaluated over each item's candidates, 4 lines skipped"), eval.output)
+        XCTAssertTrue(eval.output.contains("acc@1") && eval.output.contains("cloze model") && eval.output.contains("language model"),
+                      eval.output)
+        for (line, cause) in [(9, "no blank"), (10, "2 blanks"), (11, "'zebra' is not a word"), (12, "tab-separated fields")] {
+            XCTAssertTrue(eval.error.contains("skipped \(items):\(line): ") && eval.error.contains(cause), eval.error)
+        }
+        // Without candidates: ranks over the whole vocabulary.
+        let whole = try CommandRunner.run(["fill-eval", "--model", lm, "-", "--threads", "1"], stdin: "the ___ sleep here .\tcats\n")
+        XCTAssertEqual(whole.status, 0, whole.error)
+        XCTAssertTrue(whole.output.contains("1 items evaluated over the whole vocabulary"), whole.output)
+    }
+
+    func testBadInputsAreOneLineErrors() throws {
+        assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/corpus", "--bptt", "20"]),
+                           status: 2, contains: "--bptt applies to language models only")
+        assertOneLineError(try CommandRunner.run(["train", "--corpus", folder + "/corpus", "--projection", "20"]),
+                           status: 2, contains: "--projection applies to cloze models only")
+        assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/corpus", "--preset", "zaremba-small"]),
+                           status: 2, contains: "Unknown cloze preset 'zaremba-small'; choose cloze-small")
+        assertOneLineError(try CommandRunner.run(["cloze", "make", "--from", folder + "/corpus/test.txt"]),
+                           status: 2, contains: "Give the vocabulary")
+        assertOneLineError(try CommandRunner.run(["fill", "--model", folder + "/corpus", "the ___ ."]),
+                           status: 1, contains: "is not a usable run folder")
+        assertOneLineError(try CommandRunner.run(["fill-eval", "--model", folder + "/nothing", folder + "/items.tsv"]),
+                           status: 1, contains: "is not a usable run folder: no such folder")
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Models
+import Tensor
+import Text
+import XCTest
+@testable import Training
+
+final class ClozeTrainerTests: XCTestCase {
+    var folder = ""
+
+    override func setUpWithError() throws {
+        Threads.setCount(1)
+        folder = NSTemporaryDirectory() + "lstmkit-cloze-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try TinyAgreementCorpus.write(to: folder)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    func configuration(epochs: Int = 8, dropout: Float = 0) throws -> (ClozeRunConfiguration, LanguageModelCorpus) {
+        let source = try CorpusSource.resolve(corpus: folder)
+        let corpus = try LanguageModelCorpus(source: source, tokenizer: TokenizerOptions())
+        var t = ClozeModelPreset.small.training
+        t.batchSize = 8
+        t.epochs = epochs
+        t.learningRate = 0.02
+        t.schedule = .init(base: 0.02)
+        t.logEvery = 10
+        t.checkpointSeconds = 0
+        let model = ClozeModelConfiguration(vocabularySize: corpus.vocabulary.count, embeddingSize: 12, hiddenSize: 12,
+                                            layers: 1, dropout: dropout, projectionSize: 12, leftOnlyRate: 0.2)
+        return (ClozeRunConfiguration(model: model, tokenizer: TokenizerOptions(), training: t, corpus: source), corpus)
+    }
+
+    func quietTrainer(_ c: ClozeRunConfiguration, _ corpus: LanguageModelCorpus, out: String,
+                      sink: ((String) -> Void)? = nil) throws -> ClozeTrainer {
+        try ClozeTrainer(configuration: c, corpus: corpus, folder: out,
+                         progress: ProgressReporter(mode: .plain(every: sink == nil ? 1000 : 1), sink: sink ?? { _ in }), say: { _ in })
+    }
+
+    func probability(_ words: [String], in list: [WordScore], _ model: TrainedClozeModel) -> Double {
+        list.filter { words.contains(model.vocabulary.tokens[$0.id]) }.reduce(0) { $0 + $1.probability }
+    }
+
+    /// The trained model reads both sides: the noun's number comes from the verb after it, and
+    /// the verb's from the noun before it.
+    func testTrainingLearnsBothSidesAndWritesTheRunFolder() throws {
+        let (c, corpus) = try configuration()
+        let run = folder + "/run"
+        let summary = try quietTrainer(c, corpus, out: run).run()
+        XCTAssertFalse(summary.interrupted)
+        for file in ["config.json", "vocab.tsv", "model.safetensors", "last.safetensors", "metrics.jsonl", "curves.svg"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: run + "/" + file), file)
+        }
+        let log = try MetricsLog.load(path: run + "/metrics.jsonl")
+        XCTAssertEqual(log.records.filter { $0.kind == "epoch" }.map(\.epoch), Array(1...8))
+        XCTAssertNotNil(log.records.last { $0.kind == "epoch" }?.values["valid_acc"])
+        XCTAssertNotNil(log.records.last { $0.kind == "test" }?.values["test_acc"])
+        XCTAssertTrue(try String(contentsOfFile: run + "/curves.svg", encoding: .utf8).contains("Validation accuracy"))
+        XCTAssertEqual(try RunFolder.kind(of: run), "cloze")
+        XCTAssertThrowsError(try TrainedLanguageModel(folder: run)) {
+            XCTAssertTrue("\($0)".contains("describes a 'cloze' run, not a language model"), "\($0)")
+        }
+
+        let trained = try TrainedClozeModel(folder: run)
+        let singular = ["dog", "cat", "bird"], plural = ["dogs", "cats", "birds"]
+        let noun = trained.fill(try BlankedSentence("the ___ sings .", run: trained), count: 6)[0]
+        XCTAssertGreaterThan(probability(singular, in: noun, trained), 0.8, "\(noun)")
+        let verb = trained.fill(try BlankedSentence("the cats ___ .", run: trained), count: 6)[0]
+        XCTAssertGreaterThan(probability(["run", "sleep", "sing"], in: verb, trained), 0.8, "\(verb)")
+        // Two blanks, left to right: the noun first (the verb unknown), then the verb agreeing with it.
+        let both = trained.fill(try BlankedSentence("the ___ ___ .", run: trained), count: 3)
+        XCTAssertEqual(both.count, 2)
+        let firstNoun = trained.vocabulary.tokens[both[0][0].id], firstVerb = trained.vocabulary.tokens[both[1][0].id]
+        XCTAssertTrue((singular + plural).contains(firstNoun), firstNoun)
+        XCTAssertEqual(singular.contains(firstNoun), ["runs", "sleeps", "sings"].contains(firstVerb), "\(firstNoun) \(firstVerb)")
+        // Candidates: probabilities among them.
+        let two = trained.fill(try BlankedSentence("the dogs ___ .", run: trained), count: 5,
+                               candidates: [trained.vocabulary.id(for: "sleeps"), trained.vocabulary.id(for: "sleep")])[0]
+        XCTAssertEqual(two.map(\.id), [trained.vocabulary.id(for: "sleep"), trained.vocabulary.id(for: "sleeps")])
+        XCTAssertEqual(two.reduce(0) { $0 + $1.probability }, 1, accuracy: 1e-9)
+
+        // The next word from the left alone (the REPL), as the left-only positions trained it.
+        var state = try trained.makeState()
+        try trained.feed(try trained.tokenize("the birds").map(\.id), into: &state)
+        let next = try trained.nextWordLogProbabilities(state)
+        let pluralVerbs = ["run", "sleep", "sing"].map { exp(Double(next[trained.vocabulary.id(for: $0)])) }.reduce(0, +)
+        XCTAssertGreaterThan(pluralVerbs, 0.5)
+    }
+
+    /// Ctrl-C in the middle of an epoch, then resume: the final model equals an uninterrupted
+    /// run's, bit for bit (the epoch's batch order is redrawn from the seed, dropout continues
+    /// from the saved generator).
+    func testInterruptedAndResumedRunEqualsUninterruptedRun() throws {
+        let (c, corpus) = try configuration(epochs: 2, dropout: 0.2)
+        let straight = folder + "/straight", broken = folder + "/broken"
+        _ = try quietTrainer(c, corpus, out: straight).run()
+        var updates = 0
+        let interrupting = try quietTrainer(c, corpus, out: broken, sink: { _ in
+            updates += 1
+            if updates == 40 { raise(SIGINT) }  // mid-epoch 2 (30 batches per epoch)
+        })
+        XCTAssertTrue(try interrupting.run().interrupted)
+        let resumed = try ClozeTrainer(resuming: broken, progress: ProgressReporter(mode: .plain(every: 1000), sink: { _ in }),
+                                       say: { _ in })
+        XCTAssertEqual(resumed.epoch, 2)
+        XCTAssertGreaterThan(resumed.nextBatch, 0)
+        XCTAssertFalse(try resumed.run().interrupted)
+        for file in ["model.safetensors", "last.safetensors"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: straight + "/" + file))
+            let b = try Data(contentsOf: URL(fileURLWithPath: broken + "/" + file))
+            XCTAssertEqual(a, b, "\(file) differs between the straight and the resumed run")
+        }
+    }
+
+    func testSentenceBatcherCoversEverySentenceOnceAndRedrawsByEpoch() throws {
+        let stream: [Int32] = [5, 6, 3, 7, 3, 3, 8, 9, 10, 3, 11, 3, 12, 13, 3]  // 3 = <eos>; one empty line
+        var batcher = try XCTUnwrap(SentenceBatcher(stream: stream, endID: 3, batchSize: 2, seed: 4))
+        XCTAssertEqual(batcher.sentences, [[5, 6], [7], [8, 9, 10], [11], [12, 13]])
+        XCTAssertEqual(batcher.wordCount, 9)
+        var orders: [[[Int]]] = []
+        for epoch in [1, 2, 1] {
+            batcher.shuffle(epoch: epoch)
+            XCTAssertEqual(batcher.batches.flatMap { $0 }.sorted(), [0, 1, 2, 3, 4])
+            XCTAssertEqual(batcher.batchCount, 3)
+            orders.append(batcher.batches)
+        }
+        XCTAssertEqual(orders[0], orders[2], "an epoch's order depends only on the seed and the epoch")
+        XCTAssertNil(SentenceBatcher(stream: [3, 3], endID: 3, batchSize: 2, seed: 1))
+        let long = [Int32](repeating: 5, count: SentenceBatcher.maximumLength + 3) + [3]
+        XCTAssertEqual(SentenceBatcher.sentences(of: long, endID: 3).map(\.count), [SentenceBatcher.maximumLength, 3])
+    }
+}
