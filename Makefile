@@ -2,7 +2,7 @@
 SWIFT ?= swift
 LSTMKIT = .build/release/lstmkit
 
-.PHONY: demo test build bootstrap clean check-repl
+.PHONY: demo test build bootstrap clean check-repl fuzz check-crash-safety
 
 bootstrap:
 	@scripts/bootstrap
@@ -48,6 +48,18 @@ test: bootstrap
 check-repl: bootstrap
 	$(SWIFT) build --product lstmkit
 	scripts/check_repl_tmux.sh
+
+# libFuzzer over the tokenizer, the vocabulary loader and the safetensors loader (fuzz/, a package
+# of its own so `make test` never builds it), FUZZ_SECONDS each (default 60), one after another.
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# SIGKILL a toy training run at random moments; every checkpoint must load and --resume must end
+# bit-identical to an uninterrupted run (CRASH_TRIALS, default 20).
+CRASH_TRIALS ?= 20
+check-crash-safety: bootstrap
+	scripts/check_crash_safety.sh $(CRASH_TRIALS)
 
 clean:
 	rm -rf .build
