@@ -33,6 +33,6 @@ for target in "${TARGETS[@]}"; do
         grep -E "ERROR|Fatal error|SUMMARY|Test unit written" ".artifacts/$target.log" | head -5 || true
     fi
     grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb|^stat::new_units_added" ".artifacts/$target.log" || true
-    tail -1 ".artifacts/$target.log" | grep -q "Done" && grep -E "^#[0-9]+ *DONE" ".artifacts/$target.log" | tail -1 || true
+    grep -E "^#[0-9]+[[:space:]]+DONE" ".artifacts/$target.log" | tail -1 || true
 done
 exit $status
