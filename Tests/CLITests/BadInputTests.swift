@@ -212,7 +212,12 @@ final class BadInputTests: XCTestCase {
         let setpriv = "/usr/bin/setpriv"
         try XCTSkipUnless(FileManager.default.isExecutableFile(atPath: setpriv),
                           "running as root without \(setpriv): root reads and writes whatever the modes; T6 and O3/O4 cover read and write failures")
-        return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+        let launcher = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+        // User nobody must be able to reach the binary and the scratch folder (not so when the
+        // checkout lives under a private home folder).
+        let probe = try CommandRunner.run(["version"], directory: Self.folder, launcher: launcher)
+        try XCTSkipUnless(probe.status == 0, "user nobody cannot run \(CommandRunner.binary) from \(Self.folder): \(probe.error)")
+        return launcher
     }
 
     func testUnreadableFile() throws {
