@@ -24,7 +24,7 @@ public final class TrainedLanguageModel: TrainedRun {
             folder: folder, weights: weights, vocabularySize: \.model.vocabularySize, problem: \.model.problem)
         configuration = files.configuration
         vocabulary = files.vocabulary
-        model = LanguageModel(configuration: configuration.model, generator: RandomGenerator(seed: 0))
+        model = LanguageModel(configuration: configuration.model, generator: nil)   // weights loaded next
         try model.parameters.load(contentsOf: files.weightsPath, allowingExtra: weights != "model.safetensors")
         weightsPath = files.weightsPath
         tokenizer = files.tokenizer
