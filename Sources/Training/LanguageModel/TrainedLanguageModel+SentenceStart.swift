@@ -52,7 +52,7 @@ extension TrainedLanguageModel {
         let sum = model.zeroState(batchSize: 1)
         var count = 0
         var tokens = [Int32](repeating: Int32(end), count: columns)
-        var generator = RandomGenerator(seed: 1)
+        let generator = RandomGenerator(seed: 1)
         let v = c.vocabularySize
         for step in 0..<steps {
             model.step(tokens: tokens, state: state, logits: logits)
