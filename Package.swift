@@ -4,7 +4,7 @@ import PackageDescription
 // Release builds of the numeric targets skip overflow/bounds traps in the hot loops: inputs are
 // validated at the API boundary, and kernels index through unsafe buffers anyway.
 let numericSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
 let package = Package(
@@ -29,7 +29,7 @@ let package = Package(
         // oneDNN's row-major sgemm; Debian's libdnnl-dev ships no pkg-config file.
         .systemLibrary(name: "CDNNL"),
         // Small shared utilities with no dependency: atomic file writes, errno text.
-        .target(name: "Support"),
+        .target(name: "Support", swiftSettings: numericSettings),
         .target(name: "Text", dependencies: ["CICU", "Support"]),
         .target(name: "Tensor", dependencies: ["CDNNL", "Support"], swiftSettings: numericSettings),
         .target(name: "NN", dependencies: ["Tensor"], swiftSettings: numericSettings),

@@ -91,19 +91,27 @@ public final class LanguageModel {
     ///   - initRange: when given, every parameter is drawn from uniform(±initRange) (Zaremba's
     ///     initialisation); otherwise each layer keeps PyTorch's default initialisation.
     ///   - generator: draws the initial weights.
-    public init(configuration c: LanguageModelConfiguration, initRange: Float? = nil, generator: RandomGenerator) {
+    public init(configuration c: LanguageModelConfiguration, initRange: Float? = nil, generator: RandomGenerator?) {
         precondition(c.problem == nil, c.problem ?? "")
         configuration = c
-        embedding = Embedding(embeddingCount: c.vocabularySize, dimensions: c.embeddingSize, generator: generator)
+        // Without a generator the weights are about to be loaded: the large matrices stay zero
+        // rather than draw millions of normals (most of a REPL's loading time otherwise).
+        if let generator {
+            embedding = Embedding(embeddingCount: c.vocabularySize, dimensions: c.embeddingSize, generator: generator)
+        } else {
+            embedding = Embedding(weight: Parameter(zeros: [c.vocabularySize, c.embeddingSize]))
+        }
         rnn = RecurrentLayer(
             configuration: RecurrentConfiguration(cell: c.cell, inputSize: c.embeddingSize, hiddenSize: c.hiddenSize,
                                                   layers: c.layers, dropout: c.dropout),
-            generator: generator)
+            generator: generator ?? RandomGenerator(seed: 0))
         if c.tieWeights {
             let bias = Parameter(zeros: [c.vocabularySize])
             decoder = Linear(weight: embedding.weight, bias: bias)
-        } else {
+        } else if let generator {
             decoder = Linear(inputSize: c.hiddenSize, outputSize: c.vocabularySize, generator: generator)
+        } else {
+            decoder = Linear(weight: Parameter(zeros: [c.vocabularySize, c.hiddenSize]), bias: Parameter(zeros: [c.vocabularySize]))
         }
         inputDropout = Dropout(probability: c.dropout)
         outputDropout = Dropout(probability: c.dropout)
@@ -112,7 +120,7 @@ public final class LanguageModel {
         registry.add(rnn, prefix: "rnn")
         registry.add(decoder, prefix: "decoder")
         parameters = registry
-        if let initRange {
+        if let initRange, let generator {
             for entry in registry.unique {
                 generator.fillUniform(entry.parameter.value, bound: initRange)
             }

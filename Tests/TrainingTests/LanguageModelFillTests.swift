@@ -87,6 +87,18 @@ final class LanguageModelFillTests: XCTestCase {
         let again = try TrainedLanguageModel(folder: folder + "/run")
         XCTAssertEqual(again.sentenceEndState.hidden.scalars, start.hidden.scalars)
         XCTAssertEqual(again.sentenceEndState.cell?.scalars, start.cell?.scalars)
+        // The first computation left its cache in the run folder; it is read only while it
+        // matches the weights file: overwrite it with zeros, and a load now reads zeros, until
+        // the weights file changes.
+        let cache = folder + "/run/sentence-end.safetensors"
+        let cached = try SafeTensorsFile(contentsOf: cache)
+        XCTAssertEqual(cached.tensor(named: "hidden")?.scalars, start.hidden.scalars)
+        try SafeTensorsFile.write([("hidden", Tensor(zeros: [1, 1, 8])), ("cell", Tensor(zeros: [1, 1, 8]))],
+                                  metadata: cached.metadata, to: cache)
+        XCTAssertEqual(try TrainedLanguageModel(folder: folder + "/run").sentenceEndState.hidden.scalars, [Float](repeating: 0, count: 8))
+        let weights = folder + "/run/model.safetensors"
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 5)], ofItemAtPath: weights)
+        XCTAssertEqual(try TrainedLanguageModel(folder: folder + "/run").sentenceEndState.hidden.scalars, start.hidden.scalars)
         // The REPL's state and sentence scores begin there.
         var state = try model.makeState()
         let ids = try model.encode("the dog runs .").ids

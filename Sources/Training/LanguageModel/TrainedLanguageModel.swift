@@ -14,16 +14,19 @@ public final class TrainedLanguageModel: TrainedRun {
     public let model: LanguageModel
     public let tokenizer: Tokenizer
     /// The state a sentence scored or typed on its own starts from, before its `<eos>`: see
-    /// `typicalSentenceEnd`. Computed on first use.
-    public private(set) lazy var sentenceEndState: RecurrentState = Self.typicalSentenceEnd(model)
+    /// `typicalSentenceEnd`. Computed on first use, or read from the run folder's cache of it.
+    public private(set) lazy var sentenceEndState: RecurrentState = cachedSentenceEnd()
+    /// The weights file the model was loaded from.
+    let weightsPath: String
 
     public init(folder: String, weights: String = "model.safetensors") throws {
         let files = try RunFiles<LanguageModelRunConfiguration>(
             folder: folder, weights: weights, vocabularySize: \.model.vocabularySize, problem: \.model.problem)
         configuration = files.configuration
         vocabulary = files.vocabulary
-        model = LanguageModel(configuration: configuration.model, generator: RandomGenerator(seed: 0))
+        model = LanguageModel(configuration: configuration.model, generator: nil)   // weights loaded next
         try model.parameters.load(contentsOf: files.weightsPath, allowingExtra: weights != "model.safetensors")
+        weightsPath = files.weightsPath
         tokenizer = files.tokenizer
         self.folder = files.folder
     }
