@@ -132,8 +132,9 @@ public final class LanguageModel {
         RecurrentState(zerosFor: rnn.configuration, batchSize: batchSize)
     }
 
-    /// Logits `(T·B, V)` for `inputs` `(T, B)`, owned by the decoder (overwritten by the next
-    /// call), and the final state.
+    /// Logits `(T·B, V)` for `inputs` `(T, B)` still without the decoder's bias (the loss adds
+    /// it: `decoder.bias`), owned by the decoder (overwritten by the next call), and the final
+    /// state.
     func logits(inputs: [Int32], steps: Int, batch: Int, initialState: RecurrentState,
                 training: Bool, generator: RandomGenerator?) -> (logits: Tensor, finalState: RecurrentState) {
         let x = embedding.forward(inputs, shape: [steps, batch])                     // (T, B, E)
@@ -141,7 +142,7 @@ public final class LanguageModel {
         let (y, final) = rnn.forward(xd, initialState: initialState, training: training, generator: generator)
         let yd = outputDropout.forward(y.reshaped([steps * batch, configuration.hiddenSize]),
                                        training: training, generator: generator)   // (T·B, H)
-        return (decoder.forward(yd), final)
+        return (decoder.forward(yd, addingBias: false), final)
     }
 
     /// One truncated-BPTT step of training: forward over the chunk from `initialState`, mean
@@ -157,7 +158,7 @@ public final class LanguageModel {
         -> (totalLoss: Double, count: Int, finalState: RecurrentState) {
         let (logits, final) = self.logits(inputs: inputs, steps: steps, batch: batch, initialState: initialState,
                                           training: true, generator: generator)
-        let result = criterion.lossAndGradient(logits: logits, targets: targets)   // logits ← ∂loss/∂logits
+        let result = criterion.lossAndGradient(logits: logits, targets: targets, addingBias: decoder.bias?.value)   // logits ← ∂loss/∂logits
         guard let dy = decoder.backward(outputGradient: logits) else { preconditionFailure("decoder gave no input gradient") }
         let dyd = outputDropout.backward(outputGradient: dy)                         // (T·B, H)
         let (dx, _) = rnn.backward(outputGradient: dyd.reshaped([steps, batch, configuration.hiddenSize]))
@@ -171,7 +172,7 @@ public final class LanguageModel {
         -> (totalLoss: Double, count: Int, finalState: RecurrentState) {
         let (logits, final) = self.logits(inputs: inputs, steps: steps, batch: batch, initialState: initialState,
                                           training: false, generator: nil)
-        let result = criterion.loss(logits: logits, targets: targets)
+        let result = criterion.loss(logits: logits, targets: targets, addingBias: decoder.bias?.value)
         return (result.totalLoss, result.count, final)
     }
 

@@ -49,21 +49,25 @@ public final class Linear: Layer {
 
     /// - Parameter input: `(N…, I)`; kept by reference for backward.
     /// - Returns: `(N…, O)`, owned by the layer (overwritten by the next forward).
-    public func forward(_ input: Tensor) -> Tensor {
+    /// - Parameter addingBias: false leaves the bias out of the output, for a consumer that adds
+    ///   it itself in a sweep it makes anyway (`SoftmaxCrossEntropy`'s `addingBias:`): a V-wide
+    ///   output then skips a pass over memory. Backward is the same either way.
+    public func forward(_ input: Tensor, addingBias: Bool = true) -> Tensor {
         let output = outputSpace.tensor(Array(input.shape.dropLast()) + [outputSize])
-        forward(input, into: output)
+        forward(input, into: output, addingBias: addingBias)
         self.input = input
         return output
     }
 
     /// Computes `output = input · Wᵀ + b` into a caller-owned tensor without caching anything:
     /// the inference path (one step of a decoder, a REPL).
-    public func forward(_ input: Tensor, into output: Tensor) {
+    public func forward(_ input: Tensor, into output: Tensor, addingBias: Bool = true) {
         let i = inputSize, o = outputSize
         precondition(input.shape.last == i && input.count / i * o == output.count,
                      "linear \(i)→\(o) given \(input.shape) → \(output.shape)")
         let n = input.count / i
         let y = output.pointer
+        let bias = addingBias ? self.bias : nil
         if let bias {
             Vector.broadcastRow(bias.value.pointer, columns: o, rows: n, into: y)
         }

@@ -49,30 +49,37 @@ public final class SoftmaxCrossEntropy {
     /// - Parameters:
     ///   - logits: `(N, V)`; replaced by the gradient.
     ///   - targets: `N` class indices in `0..<V`, or the ignore index.
+    ///   - addingBias: a `(V)` bias the logits still lack (`Linear.forward(_:addingBias: false)`);
+    ///     it is added to each row in the sweep that finds the row's maximum.
     ///   - gradientScale: multiplies the gradient (e.g. T to train on a loss summed over time
     ///     while reporting the mean); the returned loss is not scaled.
-    public func lossAndGradient(logits: Tensor, targets: [Int32], gradientScale: Float = 1) -> Result {
+    public func lossAndGradient(logits: Tensor, targets: [Int32], addingBias bias: Tensor? = nil,
+                                gradientScale: Float = 1) -> Result {
         let (n, v) = checkShapes(logits, targets)
         let count = countedRows(targets)
         let rowScale = reduction == .mean ? gradientScale / Float(max(count, 1)) : gradientScale
         let epsilon = labelSmoothing
         let base = logits.pointer
+        let b = checkBias(bias, v)
         computeRowLosses(n: n, targets: targets, ignored: { row in
             (base + row * v).update(repeating: 0, count: v)
         }, loss: { row, target in
-            SoftmaxCrossEntropy.rowLossAndGradient(base + row * v, count: v, target: target, epsilon: epsilon, scale: rowScale)
+            SoftmaxCrossEntropy.rowLossAndGradient(base + row * v, bias: b, count: v, target: target,
+                                                   epsilon: epsilon, scale: rowScale)
         })
         return reduce(n: n, count: count)
     }
 
-    /// The loss only; `logits` are left unchanged (evaluation).
-    public func loss(logits: Tensor, targets: [Int32]) -> Result {
+    /// The loss only (evaluation). `logits` are left unchanged, except that `addingBias` (see
+    /// `lossAndGradient`) is added into the rows it scores.
+    public func loss(logits: Tensor, targets: [Int32], addingBias bias: Tensor? = nil) -> Result {
         let (n, v) = checkShapes(logits, targets)
         let count = countedRows(targets)
         let epsilon = labelSmoothing
         let base = logits.pointer
+        let b = checkBias(bias, v)
         computeRowLosses(n: n, targets: targets, ignored: { _ in }, loss: { row, target in
-            SoftmaxCrossEntropy.rowLoss(base + row * v, count: v, target: target, epsilon: epsilon)
+            SoftmaxCrossEntropy.rowLoss(base + row * v, bias: b, count: v, target: target, epsilon: epsilon)
         })
         return reduce(n: n, count: count)
     }
@@ -117,6 +124,12 @@ public final class SoftmaxCrossEntropy {
         return (n, v)
     }
 
+    func checkBias(_ bias: Tensor?, _ v: Int) -> UnsafePointer<Float>? {
+        guard let bias else { return nil }
+        precondition(bias.count == v, "bias of \(bias.count) for \(v) classes")
+        return UnsafePointer(bias.pointer)
+    }
+
     func countedRows(_ targets: [Int32]) -> Int {
         guard let ignore = ignoreIndex else { return targets.count }
         return targets.reduce(0) { $0 + ($1 == ignore ? 0 : 1) }
@@ -131,10 +144,10 @@ public final class SoftmaxCrossEntropy {
 
     /// Loss of one row; overwrites `x` with `scale · (softmax − (1−ε)·onehot − ε/V)`.
     @inlinable
-    static func rowLossAndGradient(_ x: UnsafeMutablePointer<Float>, count v: Int, target: Int,
-                                   epsilon: Float, scale: Float) -> Double {
+    static func rowLossAndGradient(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, count v: Int,
+                                   target: Int, epsilon: Float, scale: Float) -> Double {
+        let m = bias.map { Vector.addAndMax($0, into: x, count: v) } ?? Vector.max(x, count: v)
         let xTarget = x[target]
-        let m = Vector.max(x, count: v)
         let sumX = epsilon > 0 ? Vector.sum(x, count: v) : 0
         // Exponentials stored in place while summing.
         let shift = Float8(repeating: m)
@@ -173,10 +186,12 @@ public final class SoftmaxCrossEntropy {
         return Double(1 - epsilon) * nll + Double(epsilon) / Double(v) * smooth
     }
 
-    /// Loss of one row, reading only.
+    /// Loss of one row, reading only (after adding `bias` into it, when given).
     @inlinable
-    static func rowLoss(_ x: UnsafePointer<Float>, count v: Int, target: Int, epsilon: Float) -> Double {
-        let logSumExp = Softmax.logSumExp(x, count: v)
+    static func rowLoss(_ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, count v: Int, target: Int,
+                        epsilon: Float) -> Double {
+        let m = bias.map { Vector.addAndMax($0, into: x, count: v) } ?? Vector.max(x, count: v)
+        let logSumExp = Double(m) + _log(Softmax.shiftedExpSum(x, count: v, shift: m))
         let nll = logSumExp - Double(x[target])
         guard epsilon > 0 else { return nll }
         let smooth = Double(v) * logSumExp - Vector.sum(x, count: v)

@@ -187,6 +187,23 @@ public enum Vector {
         return result
     }
 
+    /// x += b, returning the largest element of the sum: adds a bias row into a row of logits
+    /// in the same sweep that finds its maximum (the first step of a softmax).
+    @inlinable
+    public static func addAndMax(_ b: UnsafePointer<Float>, into x: UnsafeMutablePointer<Float>, count: Int) -> Float {
+        var m = Float8(repeating: -.infinity)
+        var i = 0
+        while i + 8 <= count {
+            let sum = load(x + i) + load(b + i)
+            store(sum, x + i)
+            m = maximum(m, sum)
+            i += 8
+        }
+        var result = m.max()
+        while i < count { x[i] += b[i]; result = Swift.max(result, x[i]); i += 1 }
+        return result
+    }
+
     /// y += alpha · x.
     @inlinable
     public static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {

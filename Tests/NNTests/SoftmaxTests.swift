@@ -46,4 +46,29 @@ final class SoftmaxTests: XCTestCase {
         XCTAssertEqual(logits[1, 8], 1.0 / 50 / 3, accuracy: 1e-7)
         XCTAssertEqual(Array(criterion.lastRowLosses(count: 3)).count, 3)
     }
+
+    /// Adding the bias inside the loss (what the language model does to skip a pass over its
+    /// logits) gives the loss and gradient of logits that already hold it, with smoothing too.
+    func testBiasAddedByTheLossMatchesBiasAddedBefore() {
+        let g = RandomGenerator(seed: 3)
+        for (width, epsilon) in [(37, Float(0)), (64, 0.1), (5, 0.2)] {
+            let raw = (0..<(4 * width)).map { _ in g.nextFloat(in: -8, 8) }
+            let bias = Tensor(shape: [width], scalars: (0..<width).map { _ in g.nextFloat(in: -3, 3) })
+            let biased = Tensor(shape: [4, width], scalars: raw.indices.map { raw[$0] + bias.scalars[$0 % width] })
+            let targets: [Int32] = [0, Int32(width - 1), 2, 3]
+            let criterion = SoftmaxCrossEntropy(labelSmoothing: epsilon)
+
+            let expectedLoss = criterion.loss(logits: biased, targets: targets)
+            let unbiased = Tensor(shape: [4, width], scalars: raw)
+            XCTAssertEqual(criterion.loss(logits: unbiased, targets: targets, addingBias: bias).totalLoss,
+                           expectedLoss.totalLoss, accuracy: 1e-9 * max(1, abs(expectedLoss.totalLoss)))
+            XCTAssertEqual(unbiased.scalars, biased.scalars, "the rows now hold the bias")
+
+            let expected = criterion.lossAndGradient(logits: biased, targets: targets, gradientScale: 2)
+            let gradient = Tensor(shape: [4, width], scalars: raw)
+            let got = criterion.lossAndGradient(logits: gradient, targets: targets, addingBias: bias, gradientScale: 2)
+            XCTAssertEqual(got.totalLoss, expected.totalLoss, accuracy: 1e-9 * max(1, abs(expected.totalLoss)))
+            XCTAssertEqual(gradient.scalars, biased.scalars, "width \(width), ε \(epsilon)")
+        }
+    }
 }
