@@ -36,11 +36,14 @@ public enum Softmax {
     /// Writes log-softmax of each row of `logits` `(N…, V)` into `output` (same shape; may be
     /// `logits` itself), as `(x − max) − log Σ exp(x − max)` so large logits lose no precision.
     public static func logSoftmax(_ logits: Tensor, into output: Tensor) {
-        forEachRow(logits, output) { x, y, v in
-            let m = Vector.max(x, count: v)
-            let shift = Float8(repeating: m), logSum = Float8(repeating: Float(_log(shiftedExpSum(x, count: v, shift: m))))
-            Vector.map(x, y, count: v) { ($0 - shift) - logSum }
-        }
+        forEachRow(logits, output) { x, y, v in logSoftmax(x, into: y, count: v) }
+    }
+
+    /// Log-softmax of one row of `v` values into `y` (may be `x`).
+    public static func logSoftmax(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count v: Int) {
+        let m = Vector.max(x, count: v)
+        let shift = Float8(repeating: m), logSum = Float8(repeating: Float(_log(shiftedExpSum(x, count: v, shift: m))))
+        Vector.map(x, y, count: v) { ($0 - shift) - logSum }
     }
 
     /// Writes softmax of each row of `logits` `(N…, V)` into `output` (may be `logits`).

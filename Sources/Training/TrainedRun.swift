@@ -45,11 +45,14 @@ public final class RecurrentWordState {
         RecurrentWordState(recurrent: recurrent.copy(), logits: logits.copy())
     }
 
-    /// ln P(next word) for every vocabulary entry.
+    /// ln P(next word) for every vocabulary entry: written straight into the returned array
+    /// (each REPL query calls this; no intermediate tensor).
     func nextWordLogProbabilities() -> [Float] {
-        let out = Tensor(zeros: logits.shape)
-        Softmax.logSoftmax(logits, into: out)
-        return out.scalars
+        let v = logits.count
+        return [Float](unsafeUninitializedCapacity: v) { buffer, initialized in
+            Softmax.logSoftmax(logits.pointer, into: buffer.baseAddress!, count: v)
+            initialized = v
+        }
     }
 }
 
