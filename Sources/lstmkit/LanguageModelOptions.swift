@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Interactive
 import Models
+import Tensor
 import Training
 
 /// The model `repl` and `generate` drive: a trained run folder, or the built-in demo table.
@@ -14,11 +15,15 @@ struct LanguageModelOptions: ParsableArguments {
         valueName: "name"))
     var demoModel: DemoModel?
 
+    @Option(help: "Threads for matrix products (default: all cores).")
+    var threads: Int?
+
     enum DemoModel: String, ExpressibleByArgument, CaseIterable {
         case bigram
     }
 
     func validate() throws {
+        if let threads, threads < 0 { throw ValidationError("--threads must be 0 (all cores) or more, not \(threads).") }
         switch (model, demoModel) {
         case (nil, nil): throw ValidationError("Give the model to use: --model runs/NAME (or --demo-model bigram to try it without one).")
         case (.some, .some): throw ValidationError("Give either --model or --demo-model, not both.")
@@ -29,6 +34,7 @@ struct LanguageModelOptions: ParsableArguments {
     /// The model, a title naming it, and what fills blanks for `:fill` (the trained model itself:
     /// a cloze model reads both sides, a language model scores whole sentences).
     func load() throws -> (model: any NextWordModel, title: String, blankFiller: (any BlankFilling)?) {
+        Threads.setCount(threads)
         if let model {
             let ranker = try loadBlankRanker(folder: model)
             guard let nextWord = ranker as? any NextWordModel else {
