@@ -4,10 +4,12 @@ import PackageDescription
 // Release builds of the numeric targets skip overflow/bounds traps in the hot loops: inputs are
 // validated at the API boundary, and kernels index through unsafe buffers anyway.
 // They are also compiled for the building machine's processor (`-target-cpu native`): the SIMD8
-// kernels (exp, tanh, the cell updates, softmax) then use AVX2 rather than two SSE halves. Builds
-// happen on the machine that runs them (`make`), so the binary matches the processor.
+// kernels (exp, tanh, the cell updates, softmax) then use AVX2 rather than two SSE halves. A
+// binary meant for other machines is built with LSTMKIT_TARGET_CPU set to what they all have
+// (e.g. `haswell` for AVX2, `x86-64` for any 64-bit PC); changing it needs a clean build.
+let targetCPU = Context.environment["LSTMKIT_TARGET_CPU"].flatMap { $0.isEmpty ? nil : $0 } ?? "native"
 let numericSettings: [SwiftSetting] = [
-    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked", "-target-cpu", "native"],
+    .unsafeFlags(["-Ounchecked", "-enforce-exclusivity=unchecked", "-target-cpu", targetCPU],
                  .when(configuration: .release)),
 ]
 

@@ -7,7 +7,7 @@ import Glibc
 /// Heap memory for tensors: 64-byte aligned (a cache line, and what aligned SIMD loads want),
 /// zero-initialised, freed when the last tensor viewing it goes away.
 ///
-/// Storage of 2 MiB or more is aligned to 2 MiB and offered to the kernel for transparent huge
+/// Storage of 4 MiB or more is aligned to 2 MiB and offered to the kernel for transparent huge
 /// pages (`madvise`, where the system leaves that to programs): a 10,000 × 200 output matrix
 /// then spans 4 pages instead of 2,000, so a pass over it (every next-word query of the REPL)
 /// does not miss the TLB page after page.
@@ -18,12 +18,14 @@ public final class TensorStorage: @unchecked Sendable {
     public let base: UnsafeMutablePointer<Float>
 
     static let hugePageBytes = 2 << 20
+    /// Below this a partly used last huge page would cost too much memory (at most a third here).
+    static let hugePageThreshold = 4 << 20
 
     public init(count: Int) {
         precondition(count >= 0, "negative tensor size \(count)")
         self.count = count
         var bytes = max(count, 1) * MemoryLayout<Float>.stride
-        let huge = bytes >= Self.hugePageBytes
+        let huge = bytes >= Self.hugePageThreshold
         if huge { bytes = (bytes + Self.hugePageBytes - 1) / Self.hugePageBytes * Self.hugePageBytes }
         let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: huge ? Self.hugePageBytes : 64)
         #if canImport(Glibc)

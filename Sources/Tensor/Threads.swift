@@ -11,8 +11,9 @@ import Glibc
 public enum Threads {
     /// Sets the number of threads for later GEMMs and parallel kernels started from the calling
     /// thread (OpenMP keeps this per thread: call it on the thread that does the numeric work).
-    /// `nil` or 0 means all cores.
+    /// 0 means all cores; `nil` means all cores unless `OMP_NUM_THREADS` says otherwise.
     public static func setCount(_ count: Int?) {
+        if count == nil, getenv("OMP_NUM_THREADS") != nil { return }  // OpenMP read it at start-up
         let n = count.flatMap { $0 > 0 ? $0 : nil } ?? coreCount
         omp_set_num_threads(Int32(n))
     }
