@@ -10,7 +10,7 @@ public protocol RunConfiguration: Codable, Equatable, Sendable {
     /// How errors name this kind of model ("a language model").
     static var kindDescription: String { get }
     var tokenizer: TokenizerOptions { get }
-    var training: TrainingSettings { get }
+    var training: TrainingSettings { get set }
     var corpus: CorpusSource { get }
 }
 

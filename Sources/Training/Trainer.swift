@@ -78,9 +78,15 @@ public final class Trainer<Task: TrainingTask> {
     }
 
     /// Continues the run in `folder` from its `last.safetensors`.
-    public convenience init(resuming folder: String, progress: ProgressReporter = ProgressReporter(),
+    ///
+    /// - Parameter epochs: when given, the run's planned epoch count becomes this (recorded in
+    ///   its `config.json`): a finished run trains on, an unfinished one may stop earlier. It
+    ///   must leave at least the epoch in progress to do.
+    public convenience init(resuming folder: String, epochs: Int? = nil, progress: ProgressReporter = ProgressReporter(),
                             say: @escaping (String) -> Void = { print($0) }) throws {
-        let configuration = try Task.Configuration.read(folder: folder)
+        var configuration = try Task.Configuration.read(folder: folder)
+        let plannedEpochs = configuration.training.epochs
+        if let epochs { configuration.training.epochs = epochs }
         let vocabulary: Vocabulary
         do { vocabulary = try Vocabulary(contentsOf: folder + "/vocab.tsv") } catch {
             throw TrainingError.notARun(folder: folder, cause: "\(error)")
@@ -103,6 +109,11 @@ public final class Trainer<Task: TrainingTask> {
             // over from its configuration (same seed: the same result as if never stopped).
             metrics.keepFirst(0)
             notes.append("\(folder) has no checkpoint yet: starting the run from its beginning")
+        }
+        if let epochs, epochs != plannedEpochs {
+            guard epochs >= epoch else { throw TrainingError.tooFewEpochs(folder: folder, asked: epochs, done: epoch - 1) }
+            try configuration.write(to: paths.config)
+            notes.append("\(folder): \(epochs) epochs planned (was \(plannedEpochs))")
         }
     }
 

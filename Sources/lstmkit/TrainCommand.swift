@@ -34,7 +34,8 @@ struct TrainCommand: ParsableCommand {
             trains the baselines with the same recipe).
             The run folder receives config.json, vocab.tsv, model.safetensors (best valid), \
             last.safetensors (resumable state), metrics.jsonl and curves.svg. Ctrl-C saves and \
-            stops cleanly; --resume continues bit for bit (same --threads).
+            stops cleanly; --resume continues bit for bit (same --threads); --resume with --epochs N \
+            changes the plan to N epochs, so a finished run can train on.
             --task cloze trains a fill-in-the-blank model instead: a forward and a backward LSTM \
             stack, each word predicted from the words left and right of it, every line of the \
             corpus one sentence, --batch-size sentences per batch. Its defaults are the preset \
@@ -90,7 +91,7 @@ struct TrainCommand: ParsableCommand {
     var batchSize: Int?
     @Option(help: "Truncated-BPTT steps per chunk (default 35).")
     var bptt: Int?
-    @Option(help: "Passes over the training text (default 40).")
+    @Option(help: "Passes over the training text (default 40); with --resume, the new total.")
     var epochs: Int?
     @Option(help: "sgd, adam or adamw (default sgd).")
     var optimizer: OptimizerKind?
@@ -146,7 +147,6 @@ struct TrainCommand: ParsableCommand {
                                   ("--out", out), ("--preset", preset), ("--vocab", vocab)] where value != nil {
                 extra.append(flag)
             }
-            if epochs != nil { extra.append("--epochs") }
             if seed != nil { extra.append("--seed") }
             if task != nil { extra.append("--task") }
             guard extra.isEmpty else {
@@ -351,8 +351,8 @@ struct TrainCommand: ParsableCommand {
         let progress = ProgressReporter(plainEvery: logEvery ?? 200)
         if let resume {
             switch try RunFolder.kind(of: resume) {
-            case ClozeRunConfiguration.kind: try finish(try ClozeTrainer(resuming: resume, progress: progress))
-            default: try finish(try LanguageModelTrainer(resuming: resume, progress: progress))
+            case ClozeRunConfiguration.kind: try finish(try ClozeTrainer(resuming: resume, epochs: epochs, progress: progress))
+            default: try finish(try LanguageModelTrainer(resuming: resume, epochs: epochs, progress: progress))
             }
             return
         }

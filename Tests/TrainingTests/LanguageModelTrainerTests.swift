@@ -75,6 +75,23 @@ final class LanguageModelTrainerTests: XCTestCase {
         XCTAssertThrowsError(try quietTrainer(c, corpus, out: run)) {
             XCTAssertEqual($0 as? TrainingError, .runExists(folder: run))
         }
+
+        // --resume with --epochs: fewer than done is refused and changes nothing; more trains on.
+        let quiet = ProgressReporter(mode: .plain(every: 1000), sink: { _ in })
+        XCTAssertThrowsError(try LanguageModelTrainer(resuming: run, epochs: 3, progress: quiet, say: { _ in }).run()) {
+            XCTAssertEqual($0 as? TrainingError, .finished(folder: run))
+        }
+        XCTAssertThrowsError(try LanguageModelTrainer(resuming: run, epochs: 2, progress: quiet, say: { _ in })) {
+            XCTAssertEqual($0 as? TrainingError, .tooFewEpochs(folder: run, asked: 2, done: 3))
+        }
+        XCTAssertEqual(try LanguageModelRunConfiguration.read(folder: run).training.epochs, 3)
+        let more = try LanguageModelTrainer(resuming: run, epochs: 4, progress: quiet, say: { _ in }).run()
+        XCTAssertEqual(more.epochsDone, 4)
+        XCTAssertEqual(try LanguageModelRunConfiguration.read(folder: run).training.epochs, 4)
+        let extended = try MetricsLog.load(path: run + "/metrics.jsonl")
+        XCTAssertEqual(extended.records.filter { $0.kind == "epoch" }.map(\.epoch), [1, 2, 3, 4])
+        XCTAssertEqual(extended.records.filter { $0.kind == "test" }.map(\.epoch), [4])
+        XCTAssertEqual(extended.records.filter { $0.kind == "epoch" }.last?.values["lr"], 1.25)
     }
 
     /// Ctrl-C in the middle of an epoch, then --resume: the final model equals an uninterrupted

@@ -6,6 +6,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case corpusChanged(folder: String, detail: String)
     case diverged(step: Int, epoch: Int, batch: Int, what: String, checkpoint: String?)
     case finished(folder: String)
+    case tooFewEpochs(folder: String, asked: Int, done: Int)
 
     public var description: String {
         switch self {
@@ -23,7 +24,9 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
                 + (checkpoint.map { "the last good checkpoint is \($0); " } ?? "")
                 + "lower the learning rate or clip gradients (--clip), or pass --on-nan skip"
         case let .finished(folder):
-            return "\(folder) has finished all its epochs; there is nothing to resume"
+            return "\(folder) has finished all its epochs; there is nothing to resume (--epochs N with --resume trains on to epoch N)"
+        case let .tooFewEpochs(folder, asked, done):
+            return "\(folder) has already done \(done) epochs; --epochs \(asked) with --resume must be more than that"
         }
     }
 }
