@@ -7,17 +7,17 @@ extension ToyCorpora.Name: ExpressibleByArgument {}
 struct CorpusGenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write the toy corpora (toy-en with agreement.tsv, toy-en-fr) from their seeded grammars.",
+        abstract: "Write the toy corpora (toy-en and toy-en-long with agreement.tsv, toy-en-fr) from their seeded grammars.",
         discussion: "The same seed always gives the same files; the shipped ones use the default seed."
     )
 
     @Option(help: "Random seed.")
     var seed: UInt64 = ToyCorpora.defaultSeed
 
-    @Option(help: ArgumentHelp("Folder that receives toy-en/ and toy-en-fr/.", valueName: "DIR"))
+    @Option(help: ArgumentHelp("Folder that receives toy-en/, toy-en-long/ and toy-en-fr/.", valueName: "DIR"))
     var to = "corpora"
 
-    @Option(help: ArgumentHelp("Only this corpus (toy-en or toy-en-fr); both when absent.", valueName: "NAME"))
+    @Option(help: ArgumentHelp("Only this corpus (toy-en, toy-en-long or toy-en-fr); all when absent.", valueName: "NAME"))
     var only: ToyCorpora.Name?
 
     func run() throws {

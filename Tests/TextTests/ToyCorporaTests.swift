@@ -57,6 +57,42 @@ final class ToyCorporaTests: XCTestCase {
         XCTAssertGreaterThan(checked, 100)
     }
 
+    /// toy-en-long: a chain of N modifiers puts the head noun further from its verb as N
+    /// grows, nothing in between tells the head's number (every verb in the chain is past
+    /// tense), and the answer still agrees with the head.
+    func testLongItemsGrowWithTheirLinksAndAgreeWithTheHead() {
+        let grammar = ToyEnglish()
+        let singulars = Set(grammar.nouns.map(\.singular))
+        let plurals = Set(grammar.nouns.map(\.plural))
+        let presents = Set((grammar.transitive + grammar.intransitive).flatMap { [$0.singular, $0.plural] } + ["is", "are", "has", "have"])
+        var rng = RandomGenerator(seed: 12)
+        var meanDistance: [Double] = []
+        for links in [0, 2, 8] {
+            var distances: [Int] = []
+            while distances.count < 30 {
+                guard let item = grammar.longVerbItem(links: links, &rng) else { continue }
+                XCTAssertEqual(item.construction, "links-\(links)")
+                let blank = item.blanked.firstIndex(of: "___") ?? 0
+                let head = item.blanked[blank - item.distance]
+                XCTAssertTrue(singulars.contains(head) || plurals.contains(head), item.line)
+                XCTAssertEqual(item.answer == item.candidates[0], singulars.contains(head), item.line)
+                let between = item.blanked[(blank - item.distance + 1)..<blank]
+                XCTAssertTrue(between.allSatisfy { !presents.contains($0) }, "a present-tense verb gives the number away: \(item.line)")
+                distances.append(item.distance)
+            }
+            meanDistance.append(Double(distances.reduce(0, +)) / Double(distances.count))
+        }
+        XCTAssertEqual(meanDistance[0], 1)
+        XCTAssertGreaterThan(meanDistance[1], 5)
+        XCTAssertGreaterThan(meanDistance[2], 20)
+        let corpus = ToyCorpora.englishLong(seed: 3, targetBytes: 20_000, itemsPerLength: 5, maxLinks: 4)
+        XCTAssertEqual(corpus.items.count, 25)
+        XCTAssertTrue(Set(corpus.train).isDisjoint(with: corpus.items.map {
+            let c = $0.split(separator: "\t").map(String.init)
+            return c[0].replacingOccurrences(of: "___", with: c[1])
+        }))
+    }
+
     /// The shipped files are exactly what `corpus generate` writes with the default seed.
     func testShippedCorporaMatchTheGenerator() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -70,6 +106,9 @@ final class ToyCorporaTests: XCTestCase {
         XCTAssertEqual(try shipped("toy-en/valid.txt"), english.valid)
         XCTAssertEqual(try shipped("toy-en/test.txt"), english.test)
         XCTAssertEqual(try shipped("toy-en/agreement.tsv"), english.items)
+        let long = ToyCorpora.englishLong()
+        XCTAssertEqual(try shipped("toy-en-long/train.txt"), long.train)
+        XCTAssertEqual(try shipped("toy-en-long/agreement.tsv"), long.items)
         let translation = ToyCorpora.translation()
         XCTAssertEqual(try shipped("toy-en-fr/train.en"), translation.train.map(\.english))
         XCTAssertEqual(try shipped("toy-en-fr/train.fr"), translation.train.map(\.french))

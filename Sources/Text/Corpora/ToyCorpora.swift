@@ -13,6 +13,7 @@ public enum ToyCorpora {
 
     public enum Name: String, CaseIterable, Sendable {
         case toyEnglish = "toy-en"
+        case toyEnglishLong = "toy-en-long"
         case toyTranslation = "toy-en-fr"
     }
 
@@ -39,11 +40,47 @@ public enum ToyCorpora {
                                itemsPerConstruction: Int = 300) -> English {
         let grammar = ToyEnglish()
         var rng = RandomGenerator(seed: seed)
+        var (result, seen) = splitSentences(targetBytes: targetBytes) { grammar.sentence(&rng) }
+        var items = ItemCollector(seed: seed &+ 0x5EED_0001, corpus: seen)
+        for modifier in ToyEnglish.Modifier.allCases {
+            items.collect(itemsPerConstruction) { grammar.verbItem(modifier, &$0) }
+        }
+        let pronounModifiers: [ToyEnglish.Modifier] = [.none, .pp, .ppPP, .subjectRelative, .objectRelative]
+        for reflexive in [false, true] {
+            for modifier in pronounModifiers {
+                items.collect(itemsPerConstruction / 4) { grammar.pronounItem(reflexive: reflexive, modifier, &$0) }
+            }
+        }
+        result.items = items.lines
+        return result
+    }
+
+    /// toy-en-long: the same words, but three quarters of the sentences put 0...`maxLinks`
+    /// modifiers (prepositional phrases, relative clauses with past-tense verbs, parentheses)
+    /// between the subject and its verb, so agreement spans up to about 6 tokens per link. The
+    /// items are `itemsPerLength` verb-agreement items for each link count, construction
+    /// `links-N`.
+    public static func englishLong(seed: UInt64 = defaultSeed, targetBytes: Int = 1_000_000,
+                                   itemsPerLength: Int = 200, maxLinks: Int = 8) -> English {
+        let grammar = ToyEnglish()
+        var rng = RandomGenerator(seed: seed &+ 0x5EED_0003)
+        var (result, seen) = splitSentences(targetBytes: targetBytes) { grammar.longSentence(maxLinks: maxLinks, &rng) }
+        var items = ItemCollector(seed: seed &+ 0x5EED_0004, corpus: seen)
+        for links in 0...maxLinks {
+            items.collect(itemsPerLength) { grammar.longVerbItem(links: links, &$0) }
+        }
+        result.items = items.lines
+        return result
+    }
+
+    /// Distinct sentences from `next` until they hold about `targetBytes`; every 20th goes to
+    /// valid and the next one to test. Also returns the set of every sentence kept.
+    static func splitSentences(targetBytes: Int, _ next: () -> [String]) -> (English, Set<String>) {
         var seen = Set<String>()
         var result = English()
         var bytes = 0
         while bytes < targetBytes {
-            let line = grammar.sentence(&rng).joined(separator: " ")
+            let line = next().joined(separator: " ")
             guard seen.insert(line).inserted else { continue }
             bytes += line.utf8.count + 1
             switch seen.count % 20 {
@@ -52,31 +89,34 @@ public enum ToyCorpora {
             default: result.train.append(line)
             }
         }
+        return (result, seen)
+    }
 
-        var itemRNG = RandomGenerator(seed: seed &+ 0x5EED_0001)
-        var itemSeen = Set<String>()
-        func collect(_ count: Int, _ make: (inout RandomGenerator) -> ToyEnglish.Item?) {
+    /// Agreement items, none of them a corpus sentence or another item.
+    struct ItemCollector {
+        var rng: RandomGenerator
+        let corpus: Set<String>
+        var seen = Set<String>()
+        var lines: [String] = []
+
+        init(seed: UInt64, corpus: Set<String>) {
+            rng = RandomGenerator(seed: seed)
+            self.corpus = corpus
+        }
+
+        /// Up to `count` more items from `make` (which may decline), giving up after 50 tries per item.
+        mutating func collect(_ count: Int, _ make: (inout RandomGenerator) -> ToyEnglish.Item?) {
             var made = 0
             var attempts = 0
             while made < count && attempts < count * 50 {
                 attempts += 1
-                guard let item = make(&itemRNG) else { continue }
+                guard let item = make(&rng) else { continue }
                 let full = item.full.joined(separator: " ")
-                guard !seen.contains(full), itemSeen.insert(full).inserted else { continue }
-                result.items.append(item.line)
+                guard !corpus.contains(full), seen.insert(full).inserted else { continue }
+                lines.append(item.line)
                 made += 1
             }
         }
-        for modifier in ToyEnglish.Modifier.allCases {
-            collect(itemsPerConstruction) { grammar.verbItem(modifier, &$0) }
-        }
-        let pronounModifiers: [ToyEnglish.Modifier] = [.none, .pp, .ppPP, .subjectRelative, .objectRelative]
-        for reflexive in [false, true] {
-            for modifier in pronounModifiers {
-                collect(itemsPerConstruction / 4) { grammar.pronounItem(reflexive: reflexive, modifier, &$0) }
-            }
-        }
-        return result
     }
 
     /// The parallel corpus: `pairs` sentence pairs as text (English, French), split 90/5/5.
@@ -120,8 +160,8 @@ public enum ToyCorpora {
             let folder = root + "/" + name.rawValue
             try makeFolder(folder)
             switch name {
-            case .toyEnglish:
-                let corpus = english(seed: seed)
+            case .toyEnglish, .toyEnglishLong:
+                let corpus = name == .toyEnglish ? english(seed: seed) : englishLong(seed: seed)
                 try save(corpus.train, folder + "/train.txt")
                 try save(corpus.valid, folder + "/valid.txt")
                 try save(corpus.test, folder + "/test.txt")

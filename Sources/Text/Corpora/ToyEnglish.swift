@@ -403,6 +403,13 @@ struct ToyEnglish {
         var b = Builder()
         let kinds: [Kind] = rng.chance(0.2) ? [.thing] : Self.animate
         let s = subject(kinds, modifier: modifier, &b, &rng, pastOnly: true)
+        return verbItem(finishing: &b, subject: s, construction: modifier.rawValue, &rng)
+    }
+
+    /// Adds a present-tense predicate and the period to `b`, whose subject is `s`, and blanks its
+    /// verb; nil when no agreeing verb came out.
+    func verbItem(finishing b: inout Builder, subject s: (noun: Noun, number: Number, index: Int), construction: String,
+                  _ rng: inout RandomGenerator) -> Item? {
         guard let verb = predicate(head: s.noun, number: s.number, &b, &rng, allowPast: false) else { return nil }
         b.add(".")
         let attractors = b.nouns.filter { $0.index > s.index && $0.index < verb.index && $0.number != s.number }.count
@@ -410,8 +417,46 @@ struct ToyEnglish {
         let answer = blanked[verb.index]
         blanked[verb.index] = "___"
         return Item(blanked: blanked, answer: answer, candidates: [verb.pair.0, verb.pair.1],
-                    distance: verb.index - s.index, attractors: attractors, construction: modifier.rawValue,
+                    distance: verb.index - s.index, attractors: attractors, construction: construction,
                     full: b.tokens)
+    }
+
+    // MARK: - Long-range agreement (toy-en-long)
+
+    /// What a chain of modifiers is made of: each adds 3 to 6 tokens, none says the head's number.
+    static let chainLinks: [Modifier] = [.pp, .subjectRelative, .objectRelative, .parenthesis]
+
+    /// A subject noun phrase followed by `links` modifiers one after another, every verb in them
+    /// in the past tense: the head noun is the only word that tells the number of the verb
+    /// that follows, however far away it is.
+    func chainedSubject(_ kinds: [Kind], links: Int, _ b: inout Builder,
+                        _ rng: inout RandomGenerator) -> (noun: Noun, number: Number, index: Int) {
+        let s = subject(kinds, modifier: .none, &b, &rng)
+        for _ in 0..<links {
+            addModifier(rng.pick(Self.chainLinks), head: s.noun, headNumber: s.number, &b, &rng, pastOnly: true)
+        }
+        return s
+    }
+
+    /// One sentence of toy-en-long: a quarter are toy-en sentences, the rest a subject with
+    /// 0...`maxLinks` chained modifiers (uniformly) and its predicate.
+    func longSentence(maxLinks: Int, _ rng: inout RandomGenerator) -> [String] {
+        if rng.chance(0.25) { return sentence(&rng) }
+        var b = Builder()
+        let kinds: [Kind] = rng.chance(0.2) ? [.thing] : Self.animate
+        let s = chainedSubject(kinds, links: rng.below(maxLinks + 1), &b, &rng)
+        predicate(head: s.noun, number: s.number, &b, &rng)
+        b.add(".")
+        return b.tokens
+    }
+
+    /// A verb agreement item whose subject carries `links` chained modifiers (construction
+    /// `links-N`).
+    func longVerbItem(links: Int, _ rng: inout RandomGenerator) -> Item? {
+        var b = Builder()
+        let kinds: [Kind] = rng.chance(0.2) ? [.thing] : Self.animate
+        let s = chainedSubject(kinds, links: links, &b, &rng)
+        return verbItem(finishing: &b, subject: s, construction: "links-\(links)", &rng)
     }
 
     /// A pronoun ("said that ___ ...") or reflexive ("saw ___ in the mirror") item; the subject
