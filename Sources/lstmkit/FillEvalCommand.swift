@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Support
 import Tensor
 import Training
 
@@ -18,7 +19,8 @@ struct FillEvalCommand: ParsableCommand {
             error and skipped. When the items carry the distance and attractor columns of \
             corpora/toy-en/agreement.tsv, accuracy@1 is also broken down by each, and by \
             construction. A language model ranks by scoring whole sentences, which over the whole \
-            vocabulary takes seconds per item.
+            vocabulary takes seconds per item; --compare-left adds a language model ranking by the \
+            words before the blank alone.
             """
     )
 
@@ -27,6 +29,14 @@ struct FillEvalCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Another run folder to evaluate on the same items (repeatable).", valueName: "FOLDER"))
     var compare: [String] = []
+
+    @Option(name: .customLong("compare-left"),
+            help: ArgumentHelp("A language model's run folder to evaluate ranking by the left context alone, P(w | left): what a forward model does without the words after the blank (repeatable).",
+                               valueName: "FOLDER"))
+    var compareLeft: [String] = []
+
+    @Option(help: ArgumentHelp("Also write each evaluated item's rank under every model to FILE (TSV: line, answer, one column per model; 1 = first choice).", valueName: "FILE"))
+    var ranks: String?
 
     @Argument(help: "The items file (- for standard input).")
     var items: String
@@ -43,10 +53,19 @@ struct FillEvalCommand: ParsableCommand {
 
     func run() throws {
         Threads.setCount(threads)
-        let folders = [model] + compare
-        let models = try folders.map(loadBlankRanker(folder:))
+        var folders = [model] + compare
+        var models = try folders.map(loadBlankRanker(folder:))
+        for folder in compareLeft {
+            guard let lm = try loadBlankRanker(folder: folder) as? TrainedLanguageModel else {
+                throw ValidationError("--compare-left \(folder): not a language model run (a cloze model always reads both sides).")
+            }
+            folders.append(folder)
+            models.append(LeftContextRanker(lm))
+        }
         let (parsed, badLines) = try ClozeItem.read(path: items, lossy: lossy)
-        let progress = ProgressReporter(plainEvery: 100)
+        // A language model over the whole vocabulary takes seconds per item: a line every 10.
+        let slow = models.contains { $0 is TrainedLanguageModel } && parsed.contains { $0.candidates == nil }
+        let progress = ProgressReporter(plainEvery: slow ? 10 : 100)
         let start = Date()
         let evaluation = FillEvaluation(models: models, items: parsed, path: items == "-" ? "<stdin>" : items) { done in
             let elapsed = Date().timeIntervalSince(start)
@@ -67,6 +86,14 @@ struct FillEvalCommand: ParsableCommand {
         if problems.count > shown {
             FileHandle.standardError.write(Data("lstmkit: skipped \(problems.count - shown) more lines\n".utf8))
         }
+        if let ranks {
+            let names = zip(folders, models).map { folder, model in folder + (model is LeftContextRanker ? " (left)" : "") }
+            var text = (["line", "answer"] + names).joined(separator: "\t") + "\n"
+            for (i, item) in evaluation.items.enumerated() {
+                text += ([String(item.line), item.answer] + evaluation.ranks.map { String($0[i]) }).joined(separator: "\t") + "\n"
+            }
+            try AtomicFile.write(text, to: ranks)
+        }
         print(report(evaluation, folders: folders, models: models, skipped: problems.count))
     }
 
@@ -77,7 +104,9 @@ struct FillEvalCommand: ParsableCommand {
             : withCandidates == 0 ? "over the whole vocabulary" : "over the candidates where given, else the whole vocabulary"
         var text = "\(name): \(evaluation.items.count) items evaluated \(over)"
             + (skipped > 0 ? ", \(skipped) line\(skipped == 1 ? "" : "s") skipped" : "") + "\n\n"
-        let names = folders.map { URL(fileURLWithPath: $0).lastPathComponent }
+        let names = zip(folders, models).map { folder, model in
+            URL(fileURLWithPath: folder).lastPathComponent + (model is LeftContextRanker ? " (left)" : "")
+        }
         var rows = [["model", "kind", "acc@1", "acc@5", "MRR", "items"]]
         for (m, folder) in folders.enumerated() {
             let s = evaluation.scores(model: m)
@@ -85,8 +114,15 @@ struct FillEvalCommand: ParsableCommand {
                          String(format: "%.4f", s.meanReciprocalRank), String(s.count)])
         }
         text += Self.table(rows, rightAligned: 2...)
+        // Up to 12 tokens each distance has its row; beyond that, rows of five (1-5, 6-10, …).
+        let longest = evaluation.items.compactMap(\.distance).max() ?? 0
+        func distanceKey(_ d: Int) -> String {
+            guard longest > 12 else { return String(d) }
+            let low = (max(d, 1) - 1) / 5 * 5 + 1
+            return "\(low)-\(low + 4)"
+        }
         let breakdowns: [(title: String, key: (ClozeItem) -> String?, sort: (String, String) -> Bool)] = [
-            ("distance (tokens from the deciding word to the blank)", { $0.distance.map(String.init) }, Self.numeric),
+            ("distance (tokens from the deciding word to the blank)", { $0.distance.map(distanceKey) }, Self.numeric),
             ("attractors (nouns in between that call for the other form)", { $0.attractors.map(String.init) }, Self.numeric),
             ("construction", \.construction, { $0 < $1 }),
         ]
@@ -104,7 +140,11 @@ struct FillEvalCommand: ParsableCommand {
         return text
     }
 
-    static func numeric(_ a: String, _ b: String) -> Bool { (Int(a) ?? 0) < (Int(b) ?? 0) }
+    /// Orders "7" and "6-10" by their first number.
+    static func numeric(_ a: String, _ b: String) -> Bool {
+        func first(_ s: String) -> Int { Int(s.prefix { $0.isNumber }) ?? 0 }
+        return first(a) < first(b)
+    }
 
     static func percent(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }
 

@@ -27,6 +27,12 @@ final class ClozeCommandTests: XCTestCase {
         XCTAssertTrue(train.error.contains("epoch 3/3") && train.error.contains("acc "), train.error)
         XCTAssertTrue(train.output.contains("test perplexity") && train.output.contains("accuracy"), train.output)
         assertOneLineError(try CommandRunner.run(["train", "--resume", cloze]), status: 1, contains: "has finished all its epochs")
+        assertOneLineError(try CommandRunner.run(["train", "--resume", cloze, "--epochs", "2"]), status: 1,
+                           contains: "has already done 3 epochs; --epochs 2 with --resume must be more than that")
+        let more = try CommandRunner.run(["train", "--resume", cloze, "--epochs", "4", "--threads", "1", "--log-every", "10"])
+        XCTAssertEqual(more.status, 0, more.error)
+        XCTAssertTrue(more.error.contains("4 epochs planned (was 3)") && more.error.contains("epoch 4/4"), more.error)
+        XCTAssertTrue(try String(contentsOfFile: cloze + "/config.json", encoding: .utf8).contains("\"epochs\" : 4"))
         let trainLM = try CommandRunner.run(["train", "--corpus", folder + "/corpus", "--out", lm, "--epochs", "2",
                                              "--hidden", "12", "--layers", "1", "--batch-size", "4", "--bptt", "5",
                                              "--threads", "1"])
@@ -79,6 +85,21 @@ final class ClozeCommandTests: XCTestCase {
         for (line, cause) in [(9, "no blank"), (10, "2 blanks"), (11, "'zebra' is not a word"), (12, "tab-separated fields")] {
             XCTAssertTrue(eval.error.contains("skipped \(items):\(line): ") && eval.error.contains(cause), eval.error)
         }
+        // --compare-left: the language model again, ranking by the left side alone; --ranks: per item.
+        let ranks = folder + "/ranks.tsv"
+        let left = try CommandRunner.run(["fill-eval", "--model", cloze, "--compare-left", lm, "--ranks", ranks, items, "--threads", "1"])
+        XCTAssertEqual(left.status, 0, left.error)
+        XCTAssertTrue(left.output.contains("LM, left only"), left.output)
+        let rankLines = try String(contentsOfFile: ranks, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rankLines.first, "line\tanswer\t\(cloze)\t\(lm) (left)")
+        XCTAssertEqual(rankLines.count, 9)
+        for line in rankLines.dropFirst() {
+            let f = line.split(separator: "\t")
+            XCTAssertEqual(f.count, 4, String(line))
+            XCTAssertTrue(f[2...].allSatisfy { (1...3).contains(Int($0) ?? 0) }, String(line))
+        }
+        assertOneLineError(try CommandRunner.run(["fill-eval", "--model", lm, "--compare-left", cloze, items]), status: 2,
+                           contains: "--compare-left \(cloze): not a language model run")
         // Without candidates: ranks over the whole vocabulary.
         let whole = try CommandRunner.run(["fill-eval", "--model", lm, "-", "--threads", "1"], stdin: "the ___ sleep here .\tcats\n")
         XCTAssertEqual(whole.status, 0, whole.error)

@@ -63,6 +63,26 @@ final class LanguageModelFillTests: XCTestCase {
         }
     }
 
+    /// Ranking by the left context alone is the next-word distribution after the left words,
+    /// renormalised over words: the right side changes nothing.
+    func testLeftContextRankerReadsOnlyTheLeftSide() throws {
+        let left = LeftContextRanker(model)
+        XCTAssertEqual(left.kindName, "LM, left only")
+        let a = try BlankedSentence("the ___ sleeps .", run: model).context(ofBlankAt: 1)
+        let b = try BlankedSentence("the ___ sleep .", run: model).context(ofBlankAt: 1)
+        let pa = left.wordLogProbabilities(a), pb = left.wordLogProbabilities(b)
+        XCTAssertEqual(pa, pb)
+        XCTAssertEqual(model.wordIDs.reduce(0) { $0 + exp(pa[$1]) }, 1, accuracy: 1e-6)
+        for id in 0..<model.vocabulary.specialCount { XCTAssertEqual(pa[id], -.infinity) }
+        let next = model.nextWordLogProbabilities(after: a.left).logProbabilities
+        let dog = model.vocabulary.id(for: "dog"), cat = model.vocabulary.id(for: "cat")
+        XCTAssertEqual(pa[dog] - pa[cat], Double(next[dog] - next[cat]), accuracy: 1e-5)
+        XCTAssertEqual(left.rank(of: dog, in: a), 1 + model.wordIDs.filter { pa[$0] > pa[dog] }.count)
+        // The whole-sentence ranking does read the right side.
+        let dogs = model.vocabulary.id(for: "dogs")
+        XCTAssertNotEqual(model.scores(a, candidates: [dog, dogs]), model.scores(b, candidates: [dog, dogs]))
+    }
+
     /// A word's score is the whole sentence's log-probability up to a constant (P(left)).
     func testScoresAreWholeSentenceLogProbabilities() throws {
         let sentence = try BlankedSentence("the ___ sleeps .", run: model)

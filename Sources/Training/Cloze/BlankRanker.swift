@@ -86,3 +86,57 @@ public func loadBlankRanker(folder: String) throws -> any BlankRanker {
     default: return try TrainedLanguageModel(folder: folder)
     }
 }
+
+/// A ranker that has the whole distribution over the vocabulary for a blank in one pass (a
+/// cloze model; a language model reading the left side only): scores, best words and ranks all
+/// come from `wordLogProbabilities`.
+public protocol WholeDistributionRanker: BlankRanker {
+    /// ln P(word | context) for every vocabulary entry, −∞ for specials, normalised over words.
+    func wordLogProbabilities(_ context: BlankContext) -> [Double]
+}
+
+extension WholeDistributionRanker {
+    public func scores(_ context: BlankContext, candidates: [Int]) -> [Double] {
+        let all = wordLogProbabilities(context)
+        return candidates.map { all[$0] }
+    }
+
+    public func best(_ context: BlankContext, count: Int) -> [WordScore] {
+        let all = wordLogProbabilities(context)
+        return largestScores(all.map(Float.init), count: count).map { WordScore(id: $0, probability: exp(all[$0])) }
+    }
+
+    public func rank(of answer: Int, in context: BlankContext) -> Int {
+        let all = wordLogProbabilities(context)
+        return 1 + wordIDs.reduce(0) { $0 + (all[$1] > all[answer] ? 1 : 0) }
+    }
+
+    /// A row of natural-log probabilities over the vocabulary, specials set to −∞ and the words
+    /// renormalised to sum to one.
+    func wordsOnly(_ row: [Float]) -> [Double] {
+        var words = row.map(Double.init)
+        var total = 0.0
+        for id in wordIDs { total += exp(words[id]) }
+        let shift = log(total)
+        for id in words.indices { words[id] = vocabulary.isSpecial(id) ? -.infinity : words[id] - shift }
+        return words
+    }
+}
+
+/// A forward language model filling a blank from the words before it alone, ln P(w | left), as
+/// it must when it cannot look ahead: the left-context-only baseline (`fill-eval --compare-left`),
+/// against the whole-sentence scoring a `TrainedLanguageModel` does by itself.
+public final class LeftContextRanker: WholeDistributionRanker {
+    public let languageModel: TrainedLanguageModel
+
+    public init(_ languageModel: TrainedLanguageModel) { self.languageModel = languageModel }
+
+    public var folder: String { languageModel.folder }
+    public var vocabulary: Vocabulary { languageModel.vocabulary }
+    public var tokenizer: Tokenizer { languageModel.tokenizer }
+    public var kindName: String { "LM, left only" }
+
+    public func wordLogProbabilities(_ context: BlankContext) -> [Double] {
+        wordsOnly(languageModel.nextWordLogProbabilities(after: context.left).logProbabilities)
+    }
+}

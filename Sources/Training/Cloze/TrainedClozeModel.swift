@@ -26,35 +26,15 @@ public final class TrainedClozeModel: TrainedRun {
     }
 
     /// ln P(word | both sides) for every vocabulary entry, specials renormalised away.
-    func wordLogProbabilities(_ context: BlankContext) -> [Double] {
+    public func wordLogProbabilities(_ context: BlankContext) -> [Double] {
         let sentence = context.left + [Int32(Vocabulary.unknownID)] + context.right
         let row = model.logProbabilities(ClozeBatch(sentences: [sentence], predicting: [[context.left.count]])).scalars
-        var words = row.map(Double.init)
-        var total = 0.0
-        for id in wordIDs { total += exp(words[id]) }
-        let shift = log(total)
-        for id in words.indices { words[id] = vocabulary.isSpecial(id) ? -.infinity : words[id] - shift }
-        return words
+        return wordsOnly(row)
     }
 }
 
-extension TrainedClozeModel: BlankRanker {
+extension TrainedClozeModel: WholeDistributionRanker {
     public var kindName: String { "cloze model" }
-
-    public func scores(_ context: BlankContext, candidates: [Int]) -> [Double] {
-        let all = wordLogProbabilities(context)
-        return candidates.map { all[$0] }
-    }
-
-    public func best(_ context: BlankContext, count: Int) -> [WordScore] {
-        let all = wordLogProbabilities(context)
-        return largestScores(all.map(Float.init), count: count).map { WordScore(id: $0, probability: exp(all[$0])) }
-    }
-
-    public func rank(of answer: Int, in context: BlankContext) -> Int {
-        let all = wordLogProbabilities(context)
-        return 1 + wordIDs.reduce(0) { $0 + (all[$1] > all[answer] ? 1 : 0) }
-    }
 }
 
 /// The REPL drives a cloze model like a language model for typed text: the next word is
