@@ -87,7 +87,7 @@ struct FillEvalCommand: ParsableCommand {
             FileHandle.standardError.write(Data("lstmkit: skipped \(problems.count - shown) more lines\n".utf8))
         }
         if let ranks {
-            let names = zip(folders, models).map { folder, model in folder + (model is LeftContextRanker ? " (left)" : "") }
+            let names = zip(folders, models).map { Self.name($0, $1) }
             var text = (["line", "answer"] + names).joined(separator: "\t") + "\n"
             for (i, item) in evaluation.items.enumerated() {
                 text += ([String(item.line), item.answer] + evaluation.ranks.map { String($0[i]) }).joined(separator: "\t") + "\n"
@@ -104,9 +104,7 @@ struct FillEvalCommand: ParsableCommand {
             : withCandidates == 0 ? "over the whole vocabulary" : "over the candidates where given, else the whole vocabulary"
         var text = "\(name): \(evaluation.items.count) items evaluated \(over)"
             + (skipped > 0 ? ", \(skipped) line\(skipped == 1 ? "" : "s") skipped" : "") + "\n\n"
-        let names = zip(folders, models).map { folder, model in
-            URL(fileURLWithPath: folder).lastPathComponent + (model is LeftContextRanker ? " (left)" : "")
-        }
+        let names = zip(folders, models).map { Self.name(URL(fileURLWithPath: $0).lastPathComponent, $1) }
         var rows = [["model", "kind", "acc@1", "acc@5", "MRR", "items"]]
         for (m, folder) in folders.enumerated() {
             let s = evaluation.scores(model: m)
@@ -138,6 +136,11 @@ struct FillEvalCommand: ParsableCommand {
             text += "\naccuracy@1 by \(title)\n" + Self.table(table, rightAligned: 1...)
         }
         return text
+    }
+
+    /// A model's column name: its folder, marked when it is a language model read left-only.
+    static func name(_ folder: String, _ model: any BlankRanker) -> String {
+        folder + (model is LeftContextRanker ? " (left)" : "")
     }
 
     /// Orders "7" and "6-10" by their first number.

@@ -57,7 +57,7 @@ public enum ToyCorpora {
 
     /// toy-en-long: the same words, but three quarters of the sentences put 0...`maxLinks`
     /// modifiers (prepositional phrases, relative clauses with past-tense verbs, parentheses)
-    /// between the subject and its verb, so agreement spans up to about 6 tokens per link. The
+    /// between the subject and its verb, so agreement spans 3 to 6 more tokens per link. The
     /// items are `itemsPerLength` verb-agreement items for each link count, construction
     /// `links-N`.
     public static func englishLong(seed: UInt64 = defaultSeed, targetBytes: Int = 1_000_000,
