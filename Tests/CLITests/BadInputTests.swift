@@ -321,7 +321,9 @@ final class BadInputTests: XCTestCase {
             Case(id: "C8 resume a missing folder", arguments: ["train", "--resume", "missing"], status: 1,
                  message: "missing is not a usable run folder: no such folder"),
             Case(id: "C9 resume a finished run", arguments: ["train", "--resume", "run"], status: 1,
-                 message: "run has finished all its epochs; there is nothing to resume"),
+                 message: "run has finished all its epochs; there is nothing to resume (--epochs N with --resume trains on to epoch N)"),
+            Case(id: "C10 resume for fewer epochs than done", arguments: ["train", "--resume", "run", "--epochs", "0"], status: 1,
+                 message: "run has already done 1 epoch; --epochs 0 with --resume must be more than that"),
         ])
     }
 

@@ -26,7 +26,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case let .finished(folder):
             return "\(folder) has finished all its epochs; there is nothing to resume (--epochs N with --resume trains on to epoch N)"
         case let .tooFewEpochs(folder, asked, done):
-            return "\(folder) has already done \(done) epochs; --epochs \(asked) with --resume must be more than that"
+            return "\(folder) has already done \(done) epoch\(done == 1 ? "" : "s"); --epochs \(asked) with --resume must be more than that"
         }
     }
 }
