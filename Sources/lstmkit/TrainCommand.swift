@@ -41,7 +41,7 @@ struct TrainCommand: ParsableCommand {
             corpus one sentence, --batch-size sentences per batch. Its defaults are the preset \
             cloze-small: 2×200 LSTM each way, embedding 200, a 200-wide tanh projection, dropout \
             0.3, 10% of positions trained without right context (--left-only-rate), weights \
-            initialised in ±0.1, Adam lr 0.004 with clip 1, batch 32, lr ÷2 when validation stops improving, 6 epochs.
+            initialised in ±0.1, Adam lr 0.004 with clip 1, batch 32, lr ÷2 when validation stops improving, 20 epochs.
             """
     )
 
