@@ -56,7 +56,9 @@ struct FillEvalCommand: ParsableCommand {
         var folders = [model] + compare
         var models = try folders.map(loadBlankRanker(folder:))
         for folder in compareLeft {
-            guard let lm = try loadBlankRanker(folder: folder) as? TrainedLanguageModel else {
+            // A folder also given with --model or --compare is loaded once.
+            let loaded = try folders.firstIndex(of: folder).map { models[$0] } ?? loadBlankRanker(folder: folder)
+            guard let lm = loaded as? TrainedLanguageModel else {
                 throw ValidationError("--compare-left \(folder): not a language model run (a cloze model always reads both sides).")
             }
             folders.append(folder)
