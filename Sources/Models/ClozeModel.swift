@@ -24,9 +24,12 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
     /// their features is zero, the state of an empty right side), so that the model also
     /// predicts the next word from the left alone: what the REPL shows for typed text.
     public var leftOnlyRate: Float
+    /// The output layer reuses the embedding matrix (Press & Wolf 2017; Inan et al. 2017), which
+    /// needs the output layer's input (the projection, or 2H) to be as wide as the embedding.
+    public var tieWeights: Bool
 
     public init(vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, layers: Int, cell: RecurrentCellKind = .lstm,
-                dropout: Float = 0, projectionSize: Int? = nil, leftOnlyRate: Float = 0) {
+                dropout: Float = 0, projectionSize: Int? = nil, leftOnlyRate: Float = 0, tieWeights: Bool = false) {
         self.vocabularySize = vocabularySize
         self.embeddingSize = embeddingSize
         self.hiddenSize = hiddenSize
@@ -35,6 +38,25 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
         self.dropout = dropout
         self.projectionSize = projectionSize
         self.leftOnlyRate = leftOnlyRate
+        self.tieWeights = tieWeights
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case vocabularySize, embeddingSize, hiddenSize, layers, cell, dropout, projectionSize, leftOnlyRate, tieWeights
+    }
+
+    /// Reads a configuration; runs saved before weight tying existed have no `tieWeights` (untied).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(vocabularySize: try c.decode(Int.self, forKey: .vocabularySize),
+                  embeddingSize: try c.decode(Int.self, forKey: .embeddingSize),
+                  hiddenSize: try c.decode(Int.self, forKey: .hiddenSize),
+                  layers: try c.decode(Int.self, forKey: .layers),
+                  cell: try c.decode(RecurrentCellKind.self, forKey: .cell),
+                  dropout: try c.decode(Float.self, forKey: .dropout),
+                  projectionSize: try c.decodeIfPresent(Int.self, forKey: .projectionSize),
+                  leftOnlyRate: try c.decode(Float.self, forKey: .leftOnlyRate),
+                  tieWeights: try c.decodeIfPresent(Bool.self, forKey: .tieWeights) ?? false)
     }
 
     /// The first problem that makes this configuration unbuildable, as a sentence; nil when fine.
@@ -45,6 +67,10 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
         }
         if let p = projectionSize, p < 1 { return "the projection size must be at least 1, not \(p)" }
         if !(leftOnlyRate >= 0 && leftOnlyRate < 1) { return "the left-only rate must lie in [0, 1), not \(leftOnlyRate)" }
+        if tieWeights && outputInputSize != embeddingSize {
+            let what = projectionSize == nil ? "both directions' states (2 × \(hiddenSize))" : "the projection (\(outputInputSize))"
+            return "tied weights need \(what) to be as wide as the embedding (\(embeddingSize))"
+        }
         return nil
     }
 
@@ -76,7 +102,7 @@ public final class ClozeModel {
     public let forwardRNN: RecurrentLayer    // E → H, left to right
     public let backwardRNN: RecurrentLayer   // E → H, over each sentence reversed
     public let projection: Linear?           // weight (P, 2H)
-    public let decoder: Linear               // weight (V, P or 2H)
+    public let decoder: Linear               // weight (V, P or 2H), the embedding's when tied
     public let parameters: ParameterRegistry
     let inputDropout: Dropout
     let featureDropout: Dropout
@@ -113,7 +139,11 @@ public final class ClozeModel {
         forwardRNN = RecurrentLayer(configuration: stack, generator: generator)
         backwardRNN = RecurrentLayer(configuration: stack, generator: generator)
         projection = c.projectionSize.map { Linear(inputSize: 2 * c.hiddenSize, outputSize: $0, generator: generator) }
-        decoder = Linear(inputSize: c.outputInputSize, outputSize: c.vocabularySize, generator: generator)
+        if c.tieWeights {
+            decoder = Linear(weight: embedding.weight, bias: Parameter(zeros: [c.vocabularySize]))
+        } else {
+            decoder = Linear(inputSize: c.outputInputSize, outputSize: c.vocabularySize, generator: generator)
+        }
         inputDropout = Dropout(probability: c.dropout)
         featureDropout = Dropout(probability: c.dropout)
         projectionDropout = Dropout(probability: c.dropout)

@@ -80,7 +80,7 @@ struct TrainCommand: ParsableCommand {
     var embedding: Int?
     @Option(help: "Dropout on embeddings, between layers and before the output (default 0.2).")
     var dropout: Float?
-    @Flag(name: .customLong("tie-weights"), help: "Share the embedding matrix with the output layer.")
+    @Flag(name: .customLong("tie-weights"), help: "Share the embedding matrix with the output layer (cloze: the projection, or 2 × hidden without one, must be as wide as the embedding).")
     var tieWeights = false
     @Option(help: "Cloze: width of the tanh layer between the two directions' states and the output (default 200; 0: none).")
     var projection: Int?
@@ -168,7 +168,7 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("\(flag) applies to cloze models only (--task cloze).")
             }
         case .cloze:
-            for (flag, given) in [("--bptt", bptt != nil), ("--tie-weights", tieWeights)] where given {
+            for (flag, given) in [("--bptt", bptt != nil)] where given {
                 throw ValidationError("\(flag) applies to language models only; a cloze model reads whole sentences.")
             }
         }
@@ -287,7 +287,7 @@ struct TrainCommand: ParsableCommand {
         func clozeModel(vocabularySize: Int) -> ClozeModelConfiguration {
             ClozeModelConfiguration(vocabularySize: vocabularySize, embeddingSize: embedding, hiddenSize: hidden,
                                     layers: layers, cell: cell, dropout: dropout, projectionSize: projection,
-                                    leftOnlyRate: leftOnlyRate)
+                                    leftOnlyRate: leftOnlyRate, tieWeights: tieWeights)
         }
     }
 
@@ -391,7 +391,7 @@ struct TrainCommand: ParsableCommand {
                       model.problem, data, folder: folder, progress: progress, header: corpusLines) { (trainer: ClozeTrainer) in
                 "cloze model: \(model.layers)×\(model.hiddenSize) \(model.cell.rawValue.uppercased()) each way, "
                     + "embedding \(model.embeddingSize), projection \(model.projectionSize.map(String.init) ?? "none"), "
-                    + "dropout \(model.dropout), left-only rate \(model.leftOnlyRate), \(trainer.task.parameters.scalarCount) parameters; "
+                    + "dropout \(model.dropout)\(model.tieWeights ? ", tied" : ""), left-only rate \(model.leftOnlyRate), \(trainer.task.parameters.scalarCount) parameters; "
                     + "\(schedule) sentences, \(ending)"
             }
         }

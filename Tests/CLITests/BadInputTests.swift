@@ -497,6 +497,9 @@ final class BadInputTests: XCTestCase {
                  message: "--bptt applies to language models only; a cloze model reads whole sentences."),
             Case(id: "L6 cloze items without a vocabulary", arguments: ["cloze", "make", "--from", "one.txt"], status: 2,
                  message: "Give the vocabulary: --model FOLDER (its vocabulary and tokenizer) or --vocab FILE, one of them."),
+            Case(id: "L7 tied cloze model of mismatched widths",
+                 arguments: ["train", "--task", "cloze", "--corpus", "corpus", "--tie-weights", "--projection", "100"], status: 2,
+                 message: "Tied weights need the projection (100) to be as wide as the embedding (200)."),
         ])
     }
 }

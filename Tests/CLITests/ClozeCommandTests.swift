@@ -15,15 +15,15 @@ final class ClozeCommandTests: XCTestCase {
     }
 
 
-    /// Trains a cloze model and a language model, fills blanks with both, makes items and
-    /// evaluates the two side by side, all through pipes.
+    /// Trains a cloze model (its output layer tied to the embedding) and a language model,
+    /// fills blanks with both, makes items and evaluates the two side by side, all through pipes.
     func testTrainFillMakeItemsAndEvaluate() throws {
         let cloze = folder + "/cloze", lm = folder + "/lm"
         let train = try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/corpus", "--out", cloze,
                                            "--epochs", "3", "--hidden", "12", "--projection", "12", "--layers", "1",
-                                           "--batch-size", "8", "--lr", "0.02", "--threads", "1", "--log-every", "10"])
+                                           "--batch-size", "8", "--lr", "0.02", "--threads", "1", "--log-every", "10", "--tie-weights"])
         XCTAssertEqual(train.status, 0, train.error)
-        XCTAssertTrue(train.error.contains("cloze model: 1×12 LSTM each way"), train.error)
+        XCTAssertTrue(train.error.contains("cloze model: 1×12 LSTM each way") && train.error.contains(", tied,"), train.error)
         XCTAssertTrue(train.error.contains("epoch 3/3") && train.error.contains("acc "), train.error)
         XCTAssertTrue(train.output.contains("test perplexity") && train.output.contains("accuracy"), train.output)
         assertOneLineError(try CommandRunner.run(["train", "--resume", cloze]), status: 1, contains: "has finished all its epochs")
@@ -111,6 +111,9 @@ final class ClozeCommandTests: XCTestCase {
                            status: 2, contains: "--bptt applies to language models only")
         assertOneLineError(try CommandRunner.run(["train", "--corpus", folder + "/corpus", "--projection", "20"]),
                            status: 2, contains: "--projection applies to cloze models only")
+        assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/corpus", "--tie-weights",
+                                                  "--projection", "100"]),
+                           status: 2, contains: "Tied weights need the projection (100) to be as wide as the embedding (200).")
         assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/corpus", "--preset", "zaremba-small"]),
                            status: 2, contains: "Unknown cloze preset 'zaremba-small'; choose cloze-small")
         assertOneLineError(try CommandRunner.run(["cloze", "make", "--from", folder + "/corpus/test.txt"]),

@@ -68,6 +68,30 @@ final class ClozeModelTests: XCTestCase {
                 }
             }
         }
+        // Tied: the shared matrix is listed once, and every row of it (the padding row and
+        // <unk> included: the output layer scores them) gets the gradient of both uses.
+        let tied = ClozeModel(configuration: ClozeModelConfiguration(vocabularySize: 9, embeddingSize: 4, hiddenSize: 3, layers: 2,
+                                                                     dropout: 0, projectionSize: 4, leftOnlyRate: 0.3, tieWeights: true),
+                              initRange: 0.5, generator: RandomGenerator(seed: 4))
+        XCTAssertTrue(tied.decoder.weight === tied.embedding.weight)
+        XCTAssertEqual(tied.parameters.unique.count, tied.parameters.entries.count - 1)
+        tied.parameters.zeroGradients()
+        _ = tied.trainStep(batch, generator: RandomGenerator(seed: 1))
+        let tiedLoss = { tied.criterion.loss(logits: tied.logits(batch, training: true, generator: RandomGenerator(seed: 1)),
+                                             targets: batch.targets).loss }
+        for entry in tied.parameters.unique {
+            if let report = check.report(entry.parameter.value, analytic: entry.parameter.gradient,
+                                         name: "tied \(entry.name)", loss: tiedLoss) {
+                XCTFail(report)
+            }
+        }
+        for row in 0..<9 {
+            let weight = tied.embedding.weight
+            if let report = check.report(weight.value.slice(row), analytic: weight.gradient.slice(row),
+                                         name: "tied embedding row \(row)", loss: tiedLoss) {
+                XCTFail(report)
+            }
+        }
         // Without left-only positions, training and evaluation agree.
         let m = model()
         XCTAssertEqual(m.trainStep(batch, generator: RandomGenerator(seed: 1)).totalLoss, m.evaluate(batch).totalLoss,
@@ -116,6 +140,22 @@ final class ClozeModelTests: XCTestCase {
         XCTAssertTrue(logits.scalars.allSatisfy(\.isFinite))
     }
 
+    /// Tying needs the output layer's input as wide as the embedding; runs saved before tying
+    /// existed read as untied.
+    func testTiedConfigurationChecksWidthsAndOldConfigsReadAsUntied() throws {
+        var c = ClozeModelConfiguration(vocabularySize: 9, embeddingSize: 4, hiddenSize: 3, layers: 1, projectionSize: 5, tieWeights: true)
+        XCTAssertEqual(c.problem, "tied weights need the projection (5) to be as wide as the embedding (4)")
+        c.projectionSize = nil
+        XCTAssertEqual(c.problem, "tied weights need both directions' states (2 × 3) to be as wide as the embedding (4)")
+        c.embeddingSize = 6
+        XCTAssertNil(c.problem)
+        let old = #"{"vocabularySize":9,"embeddingSize":4,"hiddenSize":3,"layers":1,"cell":"lstm","dropout":0,"leftOnlyRate":0.1}"#
+        let read = try JSONDecoder().decode(ClozeModelConfiguration.self, from: Data(old.utf8))
+        XCTAssertFalse(read.tieWeights)
+        XCTAssertNil(read.projectionSize)
+        XCTAssertEqual(try JSONDecoder().decode(ClozeModelConfiguration.self, from: JSONEncoder().encode(c)), c)
+    }
+
     /// With dropout and the left-only rate, training is still deterministic for a seed.
     func testTrainingStepIsDeterministicForASeed() {
         func losses() -> [Double] {
@@ -139,17 +179,30 @@ final class ClozeFixtureTests: XCTestCase {
         var hidden: Int
         var layers: Int
         var projection: Int
+        var tie: Bool?
     }
 
     func testOneStepMatchesPyTorch() throws {
+        try oneStep("cloze_step.safetensors")
+    }
+
+    /// The output layer tied to the embedding: the shared matrix's gradient sums the lookup's
+    /// and the output layer's (PyTorch's `decoder.weight = encoder.weight`).
+    func testOneStepWithTiedWeightsMatchesPyTorch() throws {
+        try oneStep("cloze_step_tied.safetensors", tied: true)
+    }
+
+    func oneStep(_ fixture: String, tied: Bool = false) throws {
         Threads.setCount(1)
-        let file = try Fixture.load("cloze_step.safetensors")
+        let file = try Fixture.load(fixture)
         let config = try JSONDecoder().decode(Config.self, from: Data((file.metadata["config"] ?? "").utf8))
+        XCTAssertEqual(config.tie ?? false, tied)
         let model = ClozeModel(
             configuration: ClozeModelConfiguration(vocabularySize: config.vocab, embeddingSize: config.embedding,
                                                    hiddenSize: config.hidden, layers: config.layers,
-                                                   projectionSize: config.projection),
+                                                   projectionSize: config.projection, tieWeights: tied),
             generator: RandomGenerator(seed: 1))
+        XCTAssertEqual(model.decoder.weight === model.embedding.weight, tied)
         for entry in model.parameters.entries {
             entry.parameter.value.assign(try file.tensor(named: "initial.\(entry.name)", shape: entry.parameter.shape))
         }
