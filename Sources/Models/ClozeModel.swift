@@ -98,7 +98,7 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
 /// P projection, V vocabulary.
 public final class ClozeModel {
     public let configuration: ClozeModelConfiguration
-    public let embedding: Embedding          // weight (V, E); row 0 (<pad>) gets no gradient
+    public let embedding: Embedding          // weight (V, E); row 0 (<pad>) gets none of the lookup's gradient
     public let forwardRNN: RecurrentLayer    // E → H, left to right
     public let backwardRNN: RecurrentLayer   // E → H, over each sentence reversed
     public let projection: Linear?           // weight (P, 2H)
