@@ -41,7 +41,9 @@ struct TrainCommand: ParsableCommand {
             corpus one sentence, --batch-size sentences per batch. Its defaults are the preset \
             cloze-small: 2×200 LSTM each way, embedding 200, a 200-wide tanh projection, dropout \
             0.3, 10% of positions trained without right context (--left-only-rate), weights \
-            initialised in ±0.1, Adam lr 0.004 with clip 1, batch 32, lr ÷2 when validation stops improving, 20 epochs.
+            initialised in ±0.1, Adam lr 0.004 with clip 1, batch 32, lr ÷2 when validation stops improving, 20 epochs. \
+            --preset cloze-tied spends about the same parameters differently: 2×300 each way, the \
+            output layer tied to the 200-wide embedding, lr ÷1.5 each epoch after 8, 15 epochs.
             """
     )
 
@@ -60,7 +62,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("lm (a next-word language model, the default) or cloze (fill in the blank from both sides).",
                                valueName: "lm|cloze"))
     var task: TrainingTaskKind?
-    @Option(help: ArgumentHelp("zaremba-small, zaremba-medium or zaremba-large; cloze-small with --task cloze.", valueName: "NAME"))
+    @Option(help: ArgumentHelp("zaremba-small, zaremba-medium or zaremba-large; cloze-small or cloze-tied with --task cloze.", valueName: "NAME"))
     var preset: String?
 
     @Option(help: ArgumentHelp("Use this vocabulary file instead of building one from the training text.", valueName: "FILE"))
@@ -207,6 +209,9 @@ struct TrainCommand: ParsableCommand {
         var dropout: Float
         var projection: Int? = nil
         var leftOnlyRate: Float = 0
+        /// The embedding size when it is not the hidden size.
+        var embedding: Int? = nil
+        var tieWeights = false
 
         /// PyTorch's word_language_model defaults; cloze-small for a cloze model.
         static func plain(task: TrainingTaskKind) -> Defaults {
@@ -238,6 +243,8 @@ struct TrainCommand: ParsableCommand {
             self.init(training: p.training, layers: p.model.layers, hidden: p.model.hiddenSize, dropout: p.model.dropout)
             projection = p.model.projectionSize
             leftOnlyRate = p.model.leftOnlyRate
+            embedding = p.model.embeddingSize == p.model.hiddenSize ? nil : p.model.embeddingSize
+            tieWeights = p.model.tieWeights
         }
 
         /// The value each hyperparameter flag would need to agree with these settings, spelled as
@@ -246,7 +253,7 @@ struct TrainCommand: ParsableCommand {
             let t = training
             var values: [String: String] = [
                 "--cell": "\(RecurrentCellKind.lstm)", "--layers": "\(layers)", "--hidden": "\(hidden)",
-                "--embedding": "\(hidden)", "--dropout": "\(dropout)", "--batch-size": "\(t.batchSize)",
+                "--embedding": "\(embedding ?? hidden)", "--tie-weights": "\(tieWeights)", "--dropout": "\(dropout)", "--batch-size": "\(t.batchSize)",
                 "--bptt": "\(t.bptt)", "--optimizer": "\(t.optimizer)", "--lr": "\(t.learningRate)",
                 "--momentum": "\(t.momentum)", "--weight-decay": "\(t.weightDecay)", "--clip": "\(t.clipNorm ?? 0)",
                 "--warmup": "\(t.schedule.warmupSteps)", "--init-range": "\(t.initRange ?? 0)",
@@ -341,7 +348,8 @@ struct TrainCommand: ParsableCommand {
 
         let hiddenSize = hidden ?? base.hidden
         return Chosen(training: t, cell: cell ?? .lstm, layers: layers ?? base.layers, hidden: hiddenSize,
-                      embedding: embedding ?? hiddenSize, dropout: dropout ?? base.dropout, tieWeights: tieWeights,
+                      embedding: embedding ?? base.embedding ?? hiddenSize, dropout: dropout ?? base.dropout,
+                      tieWeights: tieWeights || base.tieWeights,
                       projection: projection.map { $0 == 0 ? nil : $0 } ?? base.projection,
                       leftOnlyRate: leftOnlyRate ?? base.leftOnlyRate)
     }

@@ -115,7 +115,13 @@ final class ClozeCommandTests: XCTestCase {
                                                   "--projection", "100"]),
                            status: 2, contains: "Tied weights need the projection (100) to be as wide as the embedding (200).")
         assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/corpus", "--preset", "zaremba-small"]),
-                           status: 2, contains: "Unknown cloze preset 'zaremba-small'; choose cloze-small")
+                           status: 2, contains: "Unknown cloze preset 'zaremba-small'; choose cloze-small, cloze-tied")
+        assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/corpus", "--preset", "cloze-small",
+                                                  "--tie-weights"]),
+                           status: 2, contains: "--tie-weights true contradicts --preset cloze-small (which sets false)")
+        assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/missing", "--preset", "cloze-tied",
+                                                  "--embedding", "300"]),
+                           status: 2, contains: "--embedding 300 contradicts --preset cloze-tied (which sets 200)")
         assertOneLineError(try CommandRunner.run(["cloze", "make", "--from", folder + "/corpus/test.txt"]),
                            status: 2, contains: "Give the vocabulary")
         assertOneLineError(try CommandRunner.run(["fill", "--model", folder + "/corpus", "the ___ ."]),

@@ -34,6 +34,29 @@ final class ClozeTrainerTests: XCTestCase {
         return (ClozeRunConfiguration(model: model, tokenizer: TokenizerOptions(), training: t, corpus: source), corpus)
     }
 
+    /// Both presets build on PTB's vocabulary; cloze-tied is within 3% of zaremba-small's
+    /// parameter count (the output layer shares the embedding), cloze-small 16% above it.
+    func testPresetsBuildAndTiedIsAboutTheSizeOfZarembaSmall() {
+        let v = 10_002
+        var lm = LanguageModelConfiguration(vocabularySize: v, embeddingSize: 200, hiddenSize: 200, layers: 2)
+        lm.dropout = 0
+        let lmCount = LanguageModel(configuration: lm, generator: nil).parameters.scalarCount
+        XCTAssertEqual(lmCount, 4_654_002)
+        var counts: [String: Int] = [:]
+        for preset in ClozeModelPreset.all {
+            var c = preset.model
+            c.vocabularySize = v
+            XCTAssertNil(c.problem, preset.name)
+            XCTAssertNil(preset.training.problem, preset.name)
+            counts[preset.name] = ClozeModel(configuration: c, generator: RandomGenerator(seed: 1)).parameters.scalarCount
+        }
+        XCTAssertEqual(counts["cloze-tied"], 4_780_202)   // what `train --preset cloze-tied` printed on PTB
+        XCTAssertEqual(Double(counts["cloze-tied"] ?? 0) / Double(lmCount), 1.027, accuracy: 0.001)
+        XCTAssertEqual(Double(counts["cloze-small"] ?? 0) / Double(lmCount), 1.16, accuracy: 0.01)
+        XCTAssertTrue(ClozeModelPreset.tied.model.tieWeights)
+        XCTAssertFalse(ClozeModelPreset.small.model.tieWeights)
+    }
+
     func quietTrainer(_ c: ClozeRunConfiguration, _ corpus: LanguageModelCorpus, out: String,
                       sink: ((String) -> Void)? = nil) throws -> ClozeTrainer {
         try ClozeTrainer(configuration: c, corpus: corpus, folder: out,
