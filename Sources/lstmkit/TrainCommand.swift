@@ -170,8 +170,8 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("\(flag) applies to cloze models only (--task cloze).")
             }
         case .cloze:
-            for (flag, given) in [("--bptt", bptt != nil)] where given {
-                throw ValidationError("\(flag) applies to language models only; a cloze model reads whole sentences.")
+            if bptt != nil {
+                throw ValidationError("--bptt applies to language models only; a cloze model reads whole sentences.")
             }
         }
         if let preset {
