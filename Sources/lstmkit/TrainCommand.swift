@@ -383,7 +383,7 @@ struct TrainCommand: ParsableCommand {
                    data.train.count, data.valid.count, data.test.count, data.vocabulary.count, data.trainCoverage * 100),
         ]
         let schedule = "\(t.optimizer.rawValue) lr \(t.learningRate), batch \(t.batchSize)"
-        let ending = "\(t.epochs) epochs, \(Threads.count) threads → \(folder)"
+        let ending = "\(t.epochs) epoch\(t.epochs == 1 ? "" : "s"), \(Threads.count) thread\(Threads.count == 1 ? "" : "s") → \(folder)"
         switch kind {
         case .lm:
             let model = chosen.languageModel(vocabularySize: data.vocabulary.count)
