@@ -79,7 +79,7 @@ final class ClozeModelTests: XCTestCase {
         _ = tied.trainStep(batch, generator: RandomGenerator(seed: 1))
         let tiedLoss = { tied.criterion.loss(logits: tied.logits(batch, training: true, generator: RandomGenerator(seed: 1)),
                                              targets: batch.targets).loss }
-        for entry in tied.parameters.unique {
+        for entry in tied.parameters.unique where entry.name != "encoder.weight" {   // its rows: below
             if let report = check.report(entry.parameter.value, analytic: entry.parameter.gradient,
                                          name: "tied \(entry.name)", loss: tiedLoss) {
                 XCTFail(report)
