@@ -104,7 +104,8 @@ struct FillEvalCommand: ParsableCommand {
         let withCandidates = evaluation.items.filter { $0.candidates != nil }.count
         let over = withCandidates == evaluation.items.count ? "over each item's candidates"
             : withCandidates == 0 ? "over the whole vocabulary" : "over the candidates where given, else the whole vocabulary"
-        var text = "\(name): \(evaluation.items.count) items evaluated \(over)"
+        let count = evaluation.items.count
+        var text = "\(name): \(count) item\(count == 1 ? "" : "s") evaluated \(over)"
             + (skipped > 0 ? ", \(skipped) line\(skipped == 1 ? "" : "s") skipped" : "") + "\n\n"
         let names = zip(folders, models).map { Self.name(URL(fileURLWithPath: $0).lastPathComponent, $1) }
         var rows = [["model", "kind", "acc@1", "acc@5", "MRR", "items"]]
@@ -114,6 +115,18 @@ struct FillEvalCommand: ParsableCommand {
                          String(format: "%.4f", s.meanReciprocalRank), String(s.count)])
         }
         text += Self.table(rows, rightAligned: 2...)
+        // Each compared model against the first, item by item: is the difference in acc@1 more
+        // than the luck of the draw of items?
+        if models.count > 1 {
+            var pairs = [["model", "\(names[0]) only", "it only", "p"]]
+            for m in 1..<models.count {
+                let c = evaluation.paired(0, m)
+                pairs.append([names[m], String(c.onlyFirst), String(c.onlySecond), Self.pValue(c.pValue)])
+            }
+            text += "\nacc@1 against \(names[0]), item by item: the items only one of the two got right, "
+                + "and the exact McNemar p (two-sided; under 0.05: unlikely to be the luck of the items)\n"
+                + Self.table(pairs, rightAligned: 1...)
+        }
         // Up to 12 tokens each distance has its row; beyond that, rows of five (1-5, 6-10, …).
         let longest = evaluation.items.compactMap(\.distance).max() ?? 0
         func distanceKey(_ d: Int) -> String {
@@ -152,6 +165,9 @@ struct FillEvalCommand: ParsableCommand {
     }
 
     static func percent(_ x: Double) -> String { String(format: "%.2f%%", 100 * x) }
+
+    /// Four decimals, or "<0.0001" below that.
+    static func pValue(_ p: Double) -> String { p < 0.0001 ? "<0.0001" : String(format: "%.4f", p) }
 
     /// Columns padded to their widest cell, two spaces apart; columns in `rightAligned` flush right.
     static func table(_ rows: [[String]], rightAligned: PartialRangeFrom<Int>) -> String {

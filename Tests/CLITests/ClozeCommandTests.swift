@@ -82,6 +82,7 @@ final class ClozeCommandTests: XCTestCase {
         XCTAssertTrue(eval.output.hasPrefix("\(items): 8 items evaluated over each item's candidates, 4 lines skipped"), eval.output)
         XCTAssertTrue(eval.output.contains("acc@1") && eval.output.contains("cloze model") && eval.output.contains("language model"),
                       eval.output)
+        XCTAssertTrue(eval.output.contains("item by item") && eval.output.contains("McNemar"), eval.output)
         for (line, cause) in [(9, "no blank"), (10, "2 blanks"), (11, "'zebra' is not a word"), (12, "tab-separated fields")] {
             XCTAssertTrue(eval.error.contains("skipped \(items):\(line): ") && eval.error.contains(cause), eval.error)
         }
@@ -103,7 +104,7 @@ final class ClozeCommandTests: XCTestCase {
         // Without candidates: ranks over the whole vocabulary.
         let whole = try CommandRunner.run(["fill-eval", "--model", lm, "-", "--threads", "1"], stdin: "the ___ sleep here .\tcats\n")
         XCTAssertEqual(whole.status, 0, whole.error)
-        XCTAssertTrue(whole.output.contains("1 items evaluated over the whole vocabulary"), whole.output)
+        XCTAssertTrue(whole.output.contains("1 item evaluated over the whole vocabulary"), whole.output)
     }
 
     func testBadInputsAreOneLineErrors() throws {

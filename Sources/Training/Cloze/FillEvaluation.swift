@@ -57,6 +57,11 @@ public struct FillEvaluation {
         }
     }
 
+    /// Given ranks (per model, per item) without items: for tests of the statistics.
+    init(ranks: [[Int]]) {
+        self.ranks = ranks
+    }
+
     /// The scores of model `m` over all items.
     public func scores(model m: Int) -> Scores {
         Scores(ranks: ranks[m])
@@ -69,6 +74,48 @@ public struct FillEvaluation {
             if let k = key(item) { groups[k, default: []].append(rank) }
         }
         return groups.keys.sorted().map { ($0, Scores(ranks: groups[$0] ?? [])) }
+    }
+
+    /// Two models' accuracy@1 compared item by item: the items only one of them got right, and
+    /// how likely a split at least this uneven would be if neither model were better.
+    public struct PairedComparison: Equatable, Sendable {
+        /// Items the first model got right and the second wrong.
+        public var onlyFirst: Int
+        /// Items the second model got right and the first wrong.
+        public var onlySecond: Int
+        /// Exact two-sided McNemar p-value: the sign test on the items only one got right.
+        public var pValue: Double
+
+        public init(onlyFirst: Int, onlySecond: Int) {
+            self.onlyFirst = onlyFirst
+            self.onlySecond = onlySecond
+            pValue = Self.exactTwoSidedP(onlyFirst, onlySecond)
+        }
+
+        /// 2 · P(X ≤ min(b, c)) for X ~ Binomial(b + c, ½), capped at 1; 1 when b + c = 0.
+        /// Terms are built in log space (C(n, k+1) = C(n, k) · (n−k)/(k+1)), so thousands of
+        /// items neither overflow nor underflow.
+        static func exactTwoSidedP(_ b: Int, _ c: Int) -> Double {
+            let n = b + c
+            guard n > 0 else { return 1 }
+            var logTerm = Double(n) * log(0.5)   // ln(C(n, 0) / 2ⁿ)
+            var total = 0.0
+            for k in 0...min(b, c) {
+                total += exp(logTerm)
+                logTerm += log(Double(n - k)) - log(Double(k + 1))
+            }
+            return min(1, 2 * total)
+        }
+    }
+
+    /// Model `a` against model `b` on accuracy@1, item by item.
+    public func paired(_ a: Int, _ b: Int) -> PairedComparison {
+        var onlyA = 0, onlyB = 0
+        for (ra, rb) in zip(ranks[a], ranks[b]) {
+            if ra == 1 && rb != 1 { onlyA += 1 }
+            if rb == 1 && ra != 1 { onlyB += 1 }
+        }
+        return PairedComparison(onlyFirst: onlyA, onlySecond: onlyB)
     }
 
     struct Cause: Error { var text: String }
