@@ -14,7 +14,8 @@ struct FillEvalCommand: ParsableCommand {
             make writes them: the answer is ranked among the candidates when given, else among \
             every word of the model's vocabulary (specials never count). --compare adds models, \
             shown side by side on the same items: an item counts only when every model can take \
-            it. Lines that cannot be evaluated (no blank, two blanks, an answer or candidate \
+            it; each is then set against the first item by item (the items only one of the two \
+            got right, and the exact two-sided McNemar p of that split). Lines that cannot be evaluated (no blank, two blanks, an answer or candidate \
             outside a vocabulary, a malformed line) are named with their line number on standard \
             error and skipped. When the items carry the distance and attractor columns of \
             corpora/toy-en/agreement.tsv, accuracy@1 is also broken down by each, and by \
@@ -123,8 +124,8 @@ struct FillEvalCommand: ParsableCommand {
                 let c = evaluation.paired(0, m)
                 pairs.append([names[m], String(c.onlyFirst), String(c.onlySecond), Self.pValue(c.pValue)])
             }
-            text += "\nacc@1 against \(names[0]), item by item: the items only one of the two got right, "
-                + "and the exact McNemar p (two-sided; under 0.05: unlikely to be the luck of the items)\n"
+            text += "\nacc@1 item by item against \(names[0]): items only one of the two got right, "
+                + "exact two-sided McNemar p\n"
                 + Self.table(pairs, rightAligned: 1...)
         }
         // Up to 12 tokens each distance has its row; beyond that, rows of five (1-5, 6-10, …).
