@@ -15,9 +15,9 @@ struct FillEvalCommand: ParsableCommand {
             every word of the model's vocabulary (specials never count). --compare adds models, \
             shown side by side on the same items: an item counts only when every model can take \
             it; each is then set against the first item by item (the items only one of the two \
-            got right, and the exact two-sided McNemar p of that split). Lines that cannot be evaluated (no blank, two blanks, an answer or candidate \
-            outside a vocabulary, a malformed line) are named with their line number on standard \
-            error and skipped. When the items carry the distance and attractor columns of \
+            got right, and the exact two-sided McNemar p of that split). Lines that cannot be \
+            evaluated (no blank, two blanks, an answer or candidate outside a vocabulary, a \
+            malformed line) are named with their line number on standard error and skipped. When the items carry the distance and attractor columns of \
             corpora/toy-en/agreement.tsv, accuracy@1 is also broken down by each, and by \
             construction. A language model ranks by scoring whole sentences, which over the whole \
             vocabulary takes seconds per item; --compare-left adds a language model ranking by the \
