@@ -27,9 +27,14 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
     /// The output layer reuses the embedding matrix (Press & Wolf 2017; Inan et al. 2017), which
     /// needs the output layer's input (the projection, or 2H) to be as wide as the embedding.
     public var tieWeights: Bool
+    /// In training, the share of each recurrent layer's hidden-to-hidden weights dropped for a
+    /// whole batch (DropConnect, the weight drop of Merity et al.'s AWD-LSTM): a regulariser of
+    /// the recurrence itself, which dropout between layers does not touch.
+    public var weightDrop: Float
 
     public init(vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, layers: Int, cell: RecurrentCellKind = .lstm,
-                dropout: Float = 0, projectionSize: Int? = nil, leftOnlyRate: Float = 0, tieWeights: Bool = false) {
+                dropout: Float = 0, projectionSize: Int? = nil, leftOnlyRate: Float = 0, tieWeights: Bool = false,
+                weightDrop: Float = 0) {
         self.vocabularySize = vocabularySize
         self.embeddingSize = embeddingSize
         self.hiddenSize = hiddenSize
@@ -39,13 +44,16 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
         self.projectionSize = projectionSize
         self.leftOnlyRate = leftOnlyRate
         self.tieWeights = tieWeights
+        self.weightDrop = weightDrop
     }
 
     enum CodingKeys: String, CodingKey {
         case vocabularySize, embeddingSize, hiddenSize, layers, cell, dropout, projectionSize, leftOnlyRate, tieWeights
+        case weightDrop
     }
 
-    /// Reads a configuration; runs saved before weight tying existed have no `tieWeights` (untied).
+    /// Reads a configuration; runs saved before weight tying or weight drop existed have no
+    /// `tieWeights` (untied) or `weightDrop` (none).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(vocabularySize: try c.decode(Int.self, forKey: .vocabularySize),
@@ -56,7 +64,8 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
                   dropout: try c.decode(Float.self, forKey: .dropout),
                   projectionSize: try c.decodeIfPresent(Int.self, forKey: .projectionSize),
                   leftOnlyRate: try c.decode(Float.self, forKey: .leftOnlyRate),
-                  tieWeights: try c.decodeIfPresent(Bool.self, forKey: .tieWeights) ?? false)
+                  tieWeights: try c.decodeIfPresent(Bool.self, forKey: .tieWeights) ?? false,
+                  weightDrop: try c.decodeIfPresent(Float.self, forKey: .weightDrop) ?? 0)
     }
 
     /// The first problem that makes this configuration unbuildable, as a sentence; nil when fine.
@@ -67,6 +76,7 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
         }
         if let p = projectionSize, p < 1 { return "the projection size must be at least 1, not \(p)" }
         if !(leftOnlyRate >= 0 && leftOnlyRate < 1) { return "the left-only rate must lie in [0, 1), not \(leftOnlyRate)" }
+        if !(weightDrop >= 0 && weightDrop < 1) { return "the weight drop must lie in [0, 1), not \(weightDrop)" }
         if tieWeights && outputInputSize != embeddingSize {
             let what = projectionSize == nil ? "both directions' states (2 × \(hiddenSize))" : "the projection (\(outputInputSize))"
             return "tied weights need \(what) to be as wide as the embedding (\(embeddingSize))"
@@ -138,6 +148,8 @@ public final class ClozeModel {
                                            layers: c.layers, dropout: c.dropout)
         forwardRNN = RecurrentLayer(configuration: stack, generator: generator)
         backwardRNN = RecurrentLayer(configuration: stack, generator: generator)
+        forwardRNN.hiddenWeightDrop = c.weightDrop
+        backwardRNN.hiddenWeightDrop = c.weightDrop
         projection = c.projectionSize.map { Linear(inputSize: 2 * c.hiddenSize, outputSize: $0, generator: generator) }
         if c.tieWeights {
             decoder = Linear(weight: embedding.weight, bias: Parameter(zeros: [c.vocabularySize]))

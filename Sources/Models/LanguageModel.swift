@@ -18,9 +18,12 @@ public struct LanguageModelConfiguration: Codable, Equatable, Sendable {
     public var dropout: Float
     /// Share the embedding matrix with the output layer (Press & Wolf 2017; Inan et al. 2017).
     public var tieWeights: Bool
+    /// In training, the share of each recurrent layer's hidden-to-hidden weights dropped for a
+    /// whole batch (DropConnect, the weight drop of Merity et al.'s AWD-LSTM).
+    public var weightDrop: Float
 
     public init(vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, layers: Int,
-                cell: RecurrentCellKind = .lstm, dropout: Float = 0, tieWeights: Bool = false) {
+                cell: RecurrentCellKind = .lstm, dropout: Float = 0, tieWeights: Bool = false, weightDrop: Float = 0) {
         self.vocabularySize = vocabularySize
         self.embeddingSize = embeddingSize
         self.hiddenSize = hiddenSize
@@ -28,6 +31,24 @@ public struct LanguageModelConfiguration: Codable, Equatable, Sendable {
         self.cell = cell
         self.dropout = dropout
         self.tieWeights = tieWeights
+        self.weightDrop = weightDrop
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case vocabularySize, embeddingSize, hiddenSize, layers, cell, dropout, tieWeights, weightDrop
+    }
+
+    /// Reads a configuration; runs saved before weight drop existed have no `weightDrop` (none).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(vocabularySize: try c.decode(Int.self, forKey: .vocabularySize),
+                  embeddingSize: try c.decode(Int.self, forKey: .embeddingSize),
+                  hiddenSize: try c.decode(Int.self, forKey: .hiddenSize),
+                  layers: try c.decode(Int.self, forKey: .layers),
+                  cell: try c.decode(RecurrentCellKind.self, forKey: .cell),
+                  dropout: try c.decode(Float.self, forKey: .dropout),
+                  tieWeights: try c.decode(Bool.self, forKey: .tieWeights),
+                  weightDrop: try c.decodeIfPresent(Float.self, forKey: .weightDrop) ?? 0)
     }
 
     /// The first problem that makes this configuration unbuildable, as a sentence; nil when fine.
@@ -39,6 +60,7 @@ public struct LanguageModelConfiguration: Codable, Equatable, Sendable {
         if tieWeights && embeddingSize != hiddenSize {
             return "tied weights need the embedding size (\(embeddingSize)) to equal the hidden size (\(hiddenSize))"
         }
+        if !(weightDrop >= 0 && weightDrop < 1) { return "the weight drop must lie in [0, 1), not \(weightDrop)" }
         return nil
     }
 
@@ -105,6 +127,7 @@ public final class LanguageModel {
             configuration: RecurrentConfiguration(cell: c.cell, inputSize: c.embeddingSize, hiddenSize: c.hiddenSize,
                                                   layers: c.layers, dropout: c.dropout),
             generator: generator ?? RandomGenerator(seed: 0))
+        rnn.hiddenWeightDrop = c.weightDrop
         if c.tieWeights {
             let bias = Parameter(zeros: [c.vocabularySize])
             decoder = Linear(weight: embedding.weight, bias: bias)

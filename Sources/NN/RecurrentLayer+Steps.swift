@@ -57,6 +57,7 @@ extension RecurrentLayer {
         }
         let dropoutActive = training && c.dropout > 0 && c.layers > 1
         precondition(!dropoutActive || generator != nil, "recurrent dropout in training needs a generator")
+        precondition(!training || hiddenWeightDrop == 0, "weight drop is not supported step by step")
         var layers: [SteppingLayer] = []
         var firstInputGradient: Tensor?
         var topHidden: Tensor?

@@ -138,10 +138,18 @@ public struct RecurrentCellWeights {
 ///   end — PyTorch's packed-sequence semantics.
 /// - Truncated BPTT: pass the previous chunk's final state (copied) as `initialState`; backward
 ///   returns the gradient with respect to it.
+/// - Weight drop (`hiddenWeightDrop`, DropConnect on `weight_hh` as in Merity et al.'s
+///   AWD-LSTM): in training, each `forward` draws one mask per layer-direction over the
+///   hidden-to-hidden matrix, and every step of that pass uses `W_hh ⊙ mask / (1 − p)`;
+///   `backward` passes the gradient through the same mask. Step-by-step passes do not take it.
 public class RecurrentLayer: Layer {
     public let configuration: RecurrentConfiguration
     /// Index `l·D + d`.
     public let weights: [RecurrentCellWeights]
+    /// Share of `weight_hh` entries dropped in each training `forward`, in [0, 1); 0 for none.
+    public var hiddenWeightDrop: Float = 0 {
+        didSet { precondition(hiddenWeightDrop >= 0 && hiddenWeightDrop < 1, "weight drop \(hiddenWeightDrop) outside [0, 1)") }
+    }
 
     // Per layer-direction buffers, index l·D + d.
     let buffers: [DirectionBuffers]
@@ -154,12 +162,17 @@ public class RecurrentLayer: Layer {
     let stepGates = Workspace()
     let stepHidden = Workspace()
     let stepAuxiliary = Workspace()
+    // Weight drop, per layer-direction: the mask (G·H, H) and W_hh ⊙ mask of this pass.
+    let weightMaskSpaces: [Workspace]
+    let droppedWeightSpaces: [Workspace]
+    let weightGradientSpace = Workspace()  // (G·H, H): a direction's gradient before the mask
 
     // Forward cache.
     var steps = 0
     var batch = 0
     var lengths: [Int32]?
     var dropoutActive = false
+    var weightDropActive = false
     var layerInputs: [Tensor] = []  // (T, B, I or D·H) per layer
     var masks: [Tensor] = []  // (T, B, D·H) per layer but the last
     // Step-by-step training pass (RecurrentLayer+Steps.swift).
@@ -197,6 +210,15 @@ public class RecurrentLayer: Layer {
         outputSpaces = (0..<c.layers).map { _ in Workspace() }
         maskSpaces = (0..<c.layers).map { _ in Workspace() }
         droppedSpaces = (0..<c.layers).map { _ in Workspace() }
+        weightMaskSpaces = weights.map { _ in Workspace() }
+        droppedWeightSpaces = weights.map { _ in Workspace() }
+    }
+
+    /// The hidden-to-hidden matrix the current pass uses for `slot`: `W_hh`, or `W_hh ⊙ mask`
+    /// while weight drop is active.
+    func effectiveHiddenWeight(_ slot: Int) -> UnsafeMutablePointer<Float> {
+        let w = weights[slot].hiddenWeight.value
+        return weightDropActive ? droppedWeightSpaces[slot].tensor(w.shape).pointer : w.pointer
     }
 
     public var namedParameters: [(name: String, parameter: Parameter)] {
@@ -222,7 +244,7 @@ public class RecurrentLayer: Layer {
     ///   - input: `(T, B, I)`.
     ///   - lengths: `B` lengths in `0...T`, or nil when every sequence has T steps.
     ///   - initialState: `(L·D, B, H)` each, or nil for zeros.
-    ///   - training: enables dropout between layers (needs `generator`).
+    ///   - training: enables dropout between layers and weight drop (need `generator`).
     /// - Returns: the output `(T, B, D·H)` (owned by the layer) and the final state (new tensors).
     public func forward(_ input: Tensor, lengths: [Int]? = nil, initialState: RecurrentState? = nil,
                         training: Bool = false, generator: RandomGenerator? = nil)
@@ -249,6 +271,17 @@ public class RecurrentLayer: Layer {
         }
         dropoutActive = training && c.dropout > 0 && c.layers > 1
         precondition(!dropoutActive || generator != nil, "recurrent dropout in training needs a generator")
+        weightDropActive = training && hiddenWeightDrop > 0
+        if weightDropActive {
+            guard let generator else { preconditionFailure("weight drop in training needs a generator") }
+            for (slot, w) in weights.enumerated() {
+                let weight = w.hiddenWeight.value
+                let mask = weightMaskSpaces[slot].tensor(weight.shape)
+                Dropout.fillMask(mask, probability: hiddenWeightDrop, generator: generator)
+                Vector.multiply(weight.pointer, mask.pointer, into: droppedWeightSpaces[slot].tensor(weight.shape).pointer,
+                                count: weight.count)
+            }
+        }
         let finalState = RecurrentState(zerosFor: c, batchSize: b)
         layerInputs = []
         masks = []
@@ -302,7 +335,7 @@ public class RecurrentLayer: Layer {
         copyOrZero(initialHidden, into: hs + start * b * h, count: b * h)
         if let cs { copyOrZero(initialCell, into: cs + start * b * h, count: b * h) }
 
-        let whh = w.hiddenWeight.value.pointer
+        let whh = effectiveHiddenWeight(slot)
         var step = RecurrentKernels.Step(
             batch: b, hidden: h, gates: gates.pointer, hiddenProjection: projection,
             hiddenBias: kind == .gru ? w.hiddenBias.map { UnsafePointer($0.value.pointer) } : nil,
@@ -467,7 +500,7 @@ public class RecurrentLayer: Layer {
         copyOrZero(finalHidden.map { UnsafeMutablePointer(mutating: $0) }, into: dhIn, count: b * h)
         if let dc { copyOrZero(finalCell.map { UnsafeMutablePointer(mutating: $0) }, into: dc, count: b * h) }
 
-        let whh = w.hiddenWeight.value.pointer
+        let whh = effectiveHiddenWeight(slot)
         var step = RecurrentKernels.Step(
             batch: b, hidden: h, gates: gates, hiddenProjection: nil, hiddenBias: nil,
             previousHidden: hs, currentHidden: hs, previousCell: cs, currentCell: cs,
@@ -506,10 +539,19 @@ public class RecurrentLayer: Layer {
         if let dc, let initialCell { initialCell.update(from: dc, count: b * h) }
 
         // Weight gradients of all steps at once: the previous hidden states of the steps lie
-        // contiguously (rows 0..<T forward, 1...T in reverse).
+        // contiguously (rows 0..<T forward, 1...T in reverse). Under weight drop that is the
+        // gradient of W_hh ⊙ mask, which reaches W_hh through the mask.
         let previousStates = hs + (reverse ? b * h : 0)
-        GEMM.multiply(transposeA: true, m: gh, n: h, k: t * b, a: dGh, lda: gh, b: previousStates, ldb: h,
-                      beta: 1, c: w.hiddenWeight.gradient.pointer, ldc: h)
+        if weightDropActive {
+            let dW = weightGradientSpace.tensor([gh, h])
+            GEMM.multiply(transposeA: true, m: gh, n: h, k: t * b, a: dGh, lda: gh, b: previousStates, ldb: h,
+                          beta: 0, c: dW.pointer, ldc: h)
+            Vector.multiply(dW.pointer, weightMaskSpaces[slot].tensor([gh, h]).pointer, into: dW.pointer, count: dW.count)
+            Vector.add(dW.pointer, into: w.hiddenWeight.gradient.pointer, count: dW.count)
+        } else {
+            GEMM.multiply(transposeA: true, m: gh, n: h, k: t * b, a: dGh, lda: gh, b: previousStates, ldb: h,
+                          beta: 1, c: w.hiddenWeight.gradient.pointer, ldc: h)
+        }
         GEMM.multiply(transposeA: true, m: gh, n: inputs, k: t * b, a: dGx, lda: gh, b: input.pointer, ldb: inputs,
                       beta: 1, c: w.inputWeight.gradient.pointer, ldc: inputs)
         if let bih = w.inputBias {

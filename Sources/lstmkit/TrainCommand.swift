@@ -84,6 +84,8 @@ struct TrainCommand: ParsableCommand {
     var dropout: Float?
     @Flag(name: .customLong("tie-weights"), help: "Share the embedding matrix with the output layer (cloze: the projection, or 2 × hidden without one, must be as wide as the embedding).")
     var tieWeights = false
+    @Option(name: .customLong("weight-drop"), help: "Share of each recurrent layer's hidden-to-hidden weights dropped per training batch (DropConnect, as in AWD-LSTM; LSTM, GRU or RNN; default 0).")
+    var weightDrop: Float?
     @Option(help: "Cloze: width of the tanh layer between the two directions' states and the output (default 200; 0: none).")
     var projection: Int?
     @Option(name: .customLong("left-only-rate"), help: "Cloze: share of training positions that see no right context, so the REPL can predict the next word (default 0.1).")
@@ -138,6 +140,7 @@ struct TrainCommand: ParsableCommand {
         note("--weight-decay", weightDecay); note("--clip", clip); note("--schedule", schedule)
         note("--decay-factor", decayFactor); note("--decay-after", decayAfter); note("--warmup", warmup)
         note("--init-range", initRange); note("--projection", projection); note("--left-only-rate", leftOnlyRate)
+        note("--weight-drop", weightDrop)
         if tieWeights { given.append(("--tie-weights", "true")) }
         return given
     }
@@ -209,6 +212,7 @@ struct TrainCommand: ParsableCommand {
         var dropout: Float
         var projection: Int? = nil
         var leftOnlyRate: Float = 0
+        var weightDrop: Float = 0
         /// The embedding size when it is not the hidden size.
         var embedding: Int? = nil
         var tieWeights = false
@@ -245,6 +249,7 @@ struct TrainCommand: ParsableCommand {
             leftOnlyRate = p.model.leftOnlyRate
             embedding = p.model.embeddingSize == p.model.hiddenSize ? nil : p.model.embeddingSize
             tieWeights = p.model.tieWeights
+            weightDrop = p.model.weightDrop
         }
 
         /// The value each hyperparameter flag would need to agree with these settings, spelled as
@@ -258,6 +263,7 @@ struct TrainCommand: ParsableCommand {
                 "--momentum": "\(t.momentum)", "--weight-decay": "\(t.weightDecay)", "--clip": "\(t.clipNorm ?? 0)",
                 "--warmup": "\(t.schedule.warmupSteps)", "--init-range": "\(t.initRange ?? 0)",
                 "--projection": "\(projection ?? 0)", "--left-only-rate": "\(leftOnlyRate)",
+                "--weight-drop": "\(weightDrop)",
             ]
             switch t.schedule.decay {
             case let .afterEpoch(epochs, factor):
@@ -285,16 +291,18 @@ struct TrainCommand: ParsableCommand {
         var tieWeights: Bool
         var projection: Int?
         var leftOnlyRate: Float
+        var weightDrop: Float
 
         func languageModel(vocabularySize: Int) -> LanguageModelConfiguration {
             LanguageModelConfiguration(vocabularySize: vocabularySize, embeddingSize: embedding, hiddenSize: hidden,
-                                       layers: layers, cell: cell, dropout: dropout, tieWeights: tieWeights)
+                                       layers: layers, cell: cell, dropout: dropout, tieWeights: tieWeights,
+                                       weightDrop: weightDrop)
         }
 
         func clozeModel(vocabularySize: Int) -> ClozeModelConfiguration {
             ClozeModelConfiguration(vocabularySize: vocabularySize, embeddingSize: embedding, hiddenSize: hidden,
                                     layers: layers, cell: cell, dropout: dropout, projectionSize: projection,
-                                    leftOnlyRate: leftOnlyRate, tieWeights: tieWeights)
+                                    leftOnlyRate: leftOnlyRate, tieWeights: tieWeights, weightDrop: weightDrop)
         }
     }
 
@@ -351,7 +359,7 @@ struct TrainCommand: ParsableCommand {
                       embedding: embedding ?? base.embedding ?? hiddenSize, dropout: dropout ?? base.dropout,
                       tieWeights: tieWeights || base.tieWeights,
                       projection: projection.map { $0 == 0 ? nil : $0 } ?? base.projection,
-                      leftOnlyRate: leftOnlyRate ?? base.leftOnlyRate)
+                      leftOnlyRate: leftOnlyRate ?? base.leftOnlyRate, weightDrop: weightDrop ?? base.weightDrop)
     }
 
     func run() throws {
@@ -390,7 +398,8 @@ struct TrainCommand: ParsableCommand {
             try start(LanguageModelRunConfiguration(model: model, tokenizer: tokenizerOptions, training: t, corpus: source, preset: preset),
                       model.problem, data, folder: folder, progress: progress, header: corpusLines) { (trainer: LanguageModelTrainer) in
                 "model: \(model.layers)×\(model.hiddenSize) \(model.cell.rawValue.uppercased()), embedding \(model.embeddingSize), "
-                    + "dropout \(model.dropout)\(model.tieWeights ? ", tied" : ""), \(trainer.task.parameters.scalarCount) parameters; "
+                    + "dropout \(model.dropout)\(Self.weightDropNote(model.weightDrop))\(model.tieWeights ? ", tied" : ""), "
+                    + "\(trainer.task.parameters.scalarCount) parameters; "
                     + "\(schedule), bptt \(t.bptt), \(ending)"
             }
         case .cloze:
@@ -399,11 +408,14 @@ struct TrainCommand: ParsableCommand {
                       model.problem, data, folder: folder, progress: progress, header: corpusLines) { (trainer: ClozeTrainer) in
                 "cloze model: \(model.layers)×\(model.hiddenSize) \(model.cell.rawValue.uppercased()) each way, "
                     + "embedding \(model.embeddingSize), projection \(model.projectionSize.map(String.init) ?? "none"), "
-                    + "dropout \(model.dropout)\(model.tieWeights ? ", tied" : ""), left-only rate \(model.leftOnlyRate), \(trainer.task.parameters.scalarCount) parameters; "
+                    + "dropout \(model.dropout)\(Self.weightDropNote(model.weightDrop))\(model.tieWeights ? ", tied" : ""), left-only rate \(model.leftOnlyRate), \(trainer.task.parameters.scalarCount) parameters; "
                     + "\(schedule) sentences, \(ending)"
             }
         }
     }
+
+    /// ", weight drop P" for the header when there is weight drop.
+    static func weightDropNote(_ p: Float) -> String { p > 0 ? ", weight drop \(p)" : "" }
 
     /// Creates the run folder, says what is being trained, and trains.
     func start<Task: TrainingTask>(_ configuration: Task.Configuration, _ problem: String?, _ data: LanguageModelCorpus,

@@ -500,6 +500,8 @@ final class BadInputTests: XCTestCase {
             Case(id: "L7 tied cloze model of mismatched widths",
                  arguments: ["train", "--task", "cloze", "--corpus", "corpus", "--tie-weights", "--projection", "100"], status: 2,
                  message: "Tied weights need the projection (100) to be as wide as the embedding (200)."),
+            Case(id: "L8 weight drop of 1", arguments: ["train", "--corpus", "corpus", "--weight-drop", "1"], status: 2,
+                 message: "The weight drop must lie in [0, 1), not 1.0."),
         ])
     }
 }

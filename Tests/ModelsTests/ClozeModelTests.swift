@@ -69,9 +69,11 @@ final class ClozeModelTests: XCTestCase {
             }
         }
         // Tied: the shared matrix is listed once, and every row of it (the padding row and
-        // <unk> included: the output layer scores them) gets the gradient of both uses.
+        // <unk> included: the output layer scores them) gets the gradient of both uses. With
+        // weight drop, whose masks come from the same seeded generator in the loss below.
         let tied = ClozeModel(configuration: ClozeModelConfiguration(vocabularySize: 9, embeddingSize: 4, hiddenSize: 3, layers: 2,
-                                                                     dropout: 0, projectionSize: 4, leftOnlyRate: 0.3, tieWeights: true),
+                                                                     dropout: 0, projectionSize: 4, leftOnlyRate: 0.3, tieWeights: true,
+                                                                     weightDrop: 0.3),
                               initRange: 0.5, generator: RandomGenerator(seed: 4))
         XCTAssertTrue(tied.decoder.weight === tied.embedding.weight)
         XCTAssertEqual(tied.parameters.unique.count, tied.parameters.entries.count - 1)
@@ -142,7 +144,7 @@ final class ClozeModelTests: XCTestCase {
 
     /// Tying needs the output layer's input as wide as the embedding; runs saved before tying
     /// existed read as untied.
-    func testTiedConfigurationChecksWidthsAndOldConfigsReadAsUntied() throws {
+    func testConfigurationChecksWidthsAndRatesAndOldConfigsReadAsUntiedWithoutWeightDrop() throws {
         var c = ClozeModelConfiguration(vocabularySize: 9, embeddingSize: 4, hiddenSize: 3, layers: 1, projectionSize: 5, tieWeights: true)
         XCTAssertEqual(c.problem, "tied weights need the projection (5) to be as wide as the embedding (4)")
         c.projectionSize = nil
@@ -153,6 +155,10 @@ final class ClozeModelTests: XCTestCase {
         let read = try JSONDecoder().decode(ClozeModelConfiguration.self, from: Data(old.utf8))
         XCTAssertFalse(read.tieWeights)
         XCTAssertNil(read.projectionSize)
+        XCTAssertEqual(read.weightDrop, 0)
+        c.weightDrop = 1
+        XCTAssertEqual(c.problem, "the weight drop must lie in [0, 1), not 1.0")
+        c.weightDrop = 0.5
         XCTAssertEqual(try JSONDecoder().decode(ClozeModelConfiguration.self, from: JSONEncoder().encode(c)), c)
     }
 

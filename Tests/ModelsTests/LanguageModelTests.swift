@@ -1,3 +1,4 @@
+import Foundation
 import NN
 import Tensor
 import TestSupport
@@ -76,6 +77,29 @@ final class LanguageModelTests: XCTestCase {
         XCTAssertNotEqual(t1, t2)
     }
 
+    /// Weight drop reaches the recurrent stack: training passes differ by seed and repeat for
+    /// one; evaluation is the model without it.
+    func testWeightDropChangesTrainingButNotEvaluation() {
+        let plain = model()
+        var c = plain.configuration
+        c.weightDrop = 0.5
+        let m = LanguageModel(configuration: c, initRange: 0.3, generator: RandomGenerator(seed: 7))
+        XCTAssertEqual(m.rnn.hiddenWeightDrop, 0.5)
+        let zero = m.zeroState(batchSize: 3)
+        func evaluate(_ model: LanguageModel) -> Double {
+            model.evaluate(inputs: inputs, targets: targets, steps: 4, batch: 3, initialState: zero).totalLoss
+        }
+        XCTAssertEqual(evaluate(m), evaluate(plain))
+        func train(seed: UInt64) -> Double {
+            m.parameters.zeroGradients()
+            return m.trainStep(inputs: inputs, targets: targets, steps: 4, batch: 3, initialState: zero,
+                               generator: RandomGenerator(seed: seed)).totalLoss
+        }
+        XCTAssertEqual(train(seed: 1), train(seed: 1))
+        XCTAssertNotEqual(train(seed: 1), train(seed: 2))
+        XCTAssertNotEqual(train(seed: 1), evaluate(m))
+    }
+
     func testConfigurationProblemsAreSentences() {
         var c = LanguageModelConfiguration(vocabularySize: 100, embeddingSize: 8, hiddenSize: 16, layers: 1, tieWeights: true)
         XCTAssertEqual(c.problem, "tied weights need the embedding size (8) to equal the hidden size (16)")
@@ -83,5 +107,18 @@ final class LanguageModelTests: XCTestCase {
         XCTAssertNil(c.problem)
         c.dropout = 1
         XCTAssertEqual(c.problem, "dropout must lie in [0, 1), not 1.0")
+        c.dropout = 0
+        c.weightDrop = 1
+        XCTAssertEqual(c.problem, "the weight drop must lie in [0, 1), not 1.0")
+    }
+
+    func testConfigurationsSavedBeforeWeightDropReadWithoutIt() throws {
+        let old = #"{"vocabularySize":9,"embeddingSize":4,"hiddenSize":4,"layers":2,"cell":"lstm","dropout":0.2,"tieWeights":true}"#
+        let read = try JSONDecoder().decode(LanguageModelConfiguration.self, from: Data(old.utf8))
+        XCTAssertEqual(read, LanguageModelConfiguration(vocabularySize: 9, embeddingSize: 4, hiddenSize: 4, layers: 2,
+                                                        dropout: 0.2, tieWeights: true))
+        var c = read
+        c.weightDrop = 0.25
+        XCTAssertEqual(try JSONDecoder().decode(LanguageModelConfiguration.self, from: JSONEncoder().encode(c)), c)
     }
 }

@@ -87,11 +87,17 @@ final class GradientCheckTests: XCTestCase {
         }
     }
 
-    /// A recurrent stack with initial state: loss Σ wy⊙y + Σ wh⊙hn + Σ wc⊙cn.
-    func checkRecurrent(_ cell: RecurrentCellKind, bidirectional: Bool, lengths: [Int]?, file: StaticString = #filePath, line: UInt = #line) {
+    /// A recurrent stack with initial state: loss Σ wy⊙y + Σ wh⊙hn + Σ wc⊙cn. With weight drop
+    /// (and dropout between layers) the pass is a training one whose masks come from a generator
+    /// seeded afresh for every evaluation of the loss, so each sees the same masks.
+    func checkRecurrent(_ cell: RecurrentCellKind, bidirectional: Bool, lengths: [Int]?, weightDrop: Float = 0,
+                        dropout: Float = 0, file: StaticString = #filePath, line: UInt = #line) {
         let g = RandomGenerator(seed: 6)
-        let config = RecurrentConfiguration(cell: cell, inputSize: 3, hiddenSize: 4, layers: 2, bidirectional: bidirectional)
+        let config = RecurrentConfiguration(cell: cell, inputSize: 3, hiddenSize: 4, layers: 2, dropout: dropout,
+                                            bidirectional: bidirectional)
         let layer = RecurrentLayer(configuration: config, generator: g)
+        layer.hiddenWeightDrop = weightDrop
+        let training = weightDrop > 0 || dropout > 0
         let (t, b) = (5, 3)
         let x = random([t, b, 3], g)
         let initial = RecurrentState(zerosFor: config, batchSize: b)
@@ -102,14 +108,15 @@ final class GradientCheckTests: XCTestCase {
         g.fillUniform(wState.hidden, bound: 1)
         if let c = wState.cell { g.fillUniform(c, bound: 1) }
         let loss = { () -> Double in
-            let (y, final) = layer.forward(x, lengths: lengths, initialState: initial)
+            let (y, final) = layer.forward(x, lengths: lengths, initialState: initial, training: training,
+                                           generator: RandomGenerator(seed: 42))
             var total = self.weightedSum(y, wy) + self.weightedSum(final.hidden, wState.hidden)
             if let c = final.cell { total += self.weightedSum(c, wState.cell!) }
             return total
         }
-        _ = layer.forward(x, lengths: lengths, initialState: initial)
+        _ = layer.forward(x, lengths: lengths, initialState: initial, training: training, generator: RandomGenerator(seed: 42))
         let (dx, dInitial) = layer.backward(outputGradient: wy, finalStateGradient: wState)
-        let name = "\(cell) bi=\(bidirectional) lengths=\(lengths.map { "\($0)" } ?? "-")"
+        let name = "\(cell) bi=\(bidirectional) lengths=\(lengths.map { "\($0)" } ?? "-") weight drop \(weightDrop)"
         let dxCopy = dx!.copy()
         var reports = [check.report(x, analytic: dxCopy, name: "\(name) input", loss: loss),
                        check.report(initial.hidden, analytic: dInitial.hidden, name: "\(name) h0", loss: loss)]
@@ -133,6 +140,15 @@ final class GradientCheckTests: XCTestCase {
     func testRNN() {
         checkRecurrent(.rnn, bidirectional: false, lengths: nil)
         checkRecurrent(.rnn, bidirectional: true, lengths: [3, 5, 2])
+    }
+
+    /// Weight drop: the gradient reaches W_hh through the mask (entries dropped get none), with
+    /// and without dropout between layers drawing from the same generator.
+    func testWeightDrop() {
+        checkRecurrent(.lstm, bidirectional: false, lengths: nil, weightDrop: 0.4)
+        checkRecurrent(.lstm, bidirectional: true, lengths: [5, 2, 4], weightDrop: 0.3, dropout: 0.3)
+        checkRecurrent(.gru, bidirectional: false, lengths: [4, 5, 1], weightDrop: 0.5)
+        checkRecurrent(.rnn, bidirectional: true, lengths: nil, weightDrop: 0.25)
     }
 
     /// Embedding → LSTM (2 layers) → Linear → cross-entropy, every named parameter.

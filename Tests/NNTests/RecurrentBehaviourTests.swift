@@ -119,6 +119,35 @@ final class RecurrentBehaviourTests: XCTestCase {
         XCTAssertEqual(layer.forward(x).output.scalars, evaluation.scalars)
     }
 
+    /// A training pass with weight drop is the plain pass of the same stack whose W_hh is
+    /// W_hh ⊙ mask / (1 − p), one mask per layer-direction drawn first, in parameter order; the
+    /// stored weights stay as they were, and evaluation ignores the drop.
+    func testWeightDropIsThePlainPassOfMaskedWeights() {
+        let g = RandomGenerator(seed: 8)
+        let config = RecurrentConfiguration(cell: .lstm, inputSize: 3, hiddenSize: 5, layers: 2, bidirectional: true)
+        let layer = RecurrentLayer(configuration: config, generator: g)
+        let x = random([4, 2, 3], g)
+        let evaluation = layer.forward(x).output.copy()
+        let stored = layer.weights.map { $0.hiddenWeight.value.copy() }
+        layer.hiddenWeightDrop = 0.4
+        let dropped = layer.forward(x, training: true, generator: RandomGenerator(seed: 3)).output.copy()
+        XCTAssertEqual(layer.weights.map { $0.hiddenWeight.value.scalars }, stored.map(\.scalars), "W_hh itself is untouched")
+        XCTAssertEqual(layer.forward(x).output.scalars, evaluation.scalars, "evaluation uses W_hh whole")
+
+        let masks = RandomGenerator(seed: 3)
+        var zeros = 0
+        for w in layer.weights {
+            let mask = Tensor(zeros: w.hiddenWeight.value.shape)
+            Dropout.fillMask(mask, probability: 0.4, generator: masks)
+            zeros += mask.scalars.filter { $0 == 0 }.count
+            Vector.multiply(w.hiddenWeight.value.pointer, mask.pointer, into: w.hiddenWeight.value.pointer, count: mask.count)
+        }
+        let total = layer.weights.reduce(0) { $0 + $1.hiddenWeight.value.count }
+        XCTAssertEqual(Double(zeros) / Double(total), 0.4, accuracy: 0.06, "about 40% of W_hh dropped")
+        layer.hiddenWeightDrop = 0
+        XCTAssertEqual(layer.forward(x).output.scalars, dropped.scalars)
+    }
+
     func testTwoThreadsAreDeterministicAndAgreeWithOne() {
         let g = RandomGenerator(seed: 6)
         let model = TinyLanguageModel(vocabulary: 50, embedding: 16, hidden: 32, layers: 2, generator: g)
