@@ -47,7 +47,7 @@ final class AtomicFileTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         for name in [".last.safetensors.tmp-a1B2c3", ".x.tmp-zzzzzz", "keep.tmp-abcdef", ".keep.tmp-abc", "model.safetensors"] {
-            FileManager.default.createFile(atPath: folder + "/" + name, contents: Data([1]))
+            XCTAssertTrue(FileManager.default.createFile(atPath: folder + "/" + name, contents: Data([1])))
         }
         XCTAssertEqual(AtomicFile.removeLeftovers(in: folder), 2)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(),

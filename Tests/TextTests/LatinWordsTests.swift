@@ -23,7 +23,7 @@ final class LatinWordsTests: XCTestCase {
 
     func testRandomStringsAgreeWithICU() throws {
         let alphabet = Array("aZk09'.,;:-!?\"()$%/ \t") + ["é", "ß", "Ö", "ł", "ǃ", "’", "«", "»", "×", "·", "\u{301}", "ü", "ÿ"]
-        var rng = RandomGenerator(seed: 42)
+        let rng = RandomGenerator(seed: 42)
         var lines: [String] = []
         for _ in 0..<8000 {
             let length = 1 + rng.below(14)

@@ -7,7 +7,7 @@ final class RobustnessTests: XCTestCase {
     func testRandomBytesThroughLossyReaderAndTokenizer() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        var rng = RandomGenerator(seed: 99)
+        let rng = RandomGenerator(seed: 99)
         let pieces: [[UInt8]] = [[0x20], [0x0A], [0x0D, 0x0A], [0xEF, 0xBB, 0xBF], Array("<unk>".utf8), Array("l'a".utf8),
                                  Array("3,5".utf8), Array("é".utf8), Array("東京".utf8), Array("😀".utf8), [0xC3], [0xFF],
                                  [0xE0, 0x80], [0xF0, 0x9F], Array("Ab".utf8), Array("\u{301}".utf8), Array("ß".utf8)]

@@ -30,7 +30,7 @@ final class VocabularyTests: XCTestCase {
     }
 
     func testSameCountsInAnyOrderGiveTheSameFile() throws {
-        var rng = RandomGenerator(seed: 3)
+        let rng = RandomGenerator(seed: 3)
         var tokens = (0..<500).map { "w\(($0 * 7) % 37)" }
         let first = try builder(tokens).build().fileContent
         for _ in 0..<3 {
