@@ -50,8 +50,9 @@ public final class Dropout {
     public static func fillMask(_ mask: UnsafeMutablePointer<Float>, count: Int, probability: Float,
                                 generator: RandomGenerator) {
         let keep = 1 / (1 - probability)
+        generator.fillUnitFloats(mask, count: count)
         for i in 0..<count {
-            mask[i] = generator.nextUnitFloat() < probability ? 0 : keep
+            mask[i] = mask[i] < probability ? 0 : keep
         }
     }
 }

@@ -48,21 +48,28 @@ public final class RandomGenerator: RandomNumberGenerator {
 
     @inlinable
     public func next() -> UInt64 {
-        var (a, b, c, d) = (s0, s1, s2, s3)
-        let result = rotateLeft(b &* 5, 7) &* 9
-        let t = b << 17
-        c ^= a
-        d ^= b
-        b ^= c
-        a ^= d
-        c ^= t
-        d = rotateLeft(d, 45)
-        (s0, s1, s2, s3) = (a, b, c, d)
+        var words = (s0, s1, s2, s3)
+        let result = Self.advance(&words)
+        (s0, s1, s2, s3) = words
+        return result
+    }
+
+    /// One xoshiro256** step on four state words held by the caller; returns the output.
+    @inlinable
+    static func advance(_ s: inout (UInt64, UInt64, UInt64, UInt64)) -> UInt64 {
+        let result = rotateLeft(s.1 &* 5, 7) &* 9
+        let t = s.1 << 17
+        s.2 ^= s.0
+        s.3 ^= s.1
+        s.1 ^= s.2
+        s.0 ^= s.3
+        s.2 ^= t
+        s.3 = rotateLeft(s.3, 45)
         return result
     }
 
     @inlinable
-    func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 {
+    static func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 {
         (x << k) | (x >> (64 - k))
     }
 
@@ -70,6 +77,18 @@ public final class RandomGenerator: RandomNumberGenerator {
     @inlinable
     public func nextUnitFloat() -> Float {
         Float(next() >> 40) * 0x1p-24
+    }
+
+    /// `count` values of `nextUnitFloat()`, the same numbers in the same order, with the state
+    /// held in locals for the whole loop: calling `next()` per element reads and writes the
+    /// class's stored words each time, under dynamic exclusivity checks (dropout masks draw
+    /// millions of values a batch).
+    public func fillUnitFloats(_ target: UnsafeMutablePointer<Float>, count: Int) {
+        var words = (s0, s1, s2, s3)
+        for i in 0..<count {
+            target[i] = Float(Self.advance(&words) >> 40) * 0x1p-24
+        }
+        (s0, s1, s2, s3) = words
     }
 
     /// Uniform in [lower, upper).

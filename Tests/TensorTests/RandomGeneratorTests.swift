@@ -10,6 +10,16 @@ final class RandomGeneratorTests: XCTestCase {
         XCTAssertEqual([g.next(), g.next(), g.next()], [0x1578_0b2e_0c2e_c716, 0x6104_d986_6d11_3a7e, 0xae17_5332_39e4_99a1])
     }
 
+    /// The bulk fill draws exactly what element-by-element calls draw, and leaves the same state.
+    func testFillUnitFloatsEqualsOneCallPerElement() {
+        let bulk = RandomGenerator(seed: 11), single = RandomGenerator(seed: 11)
+        var values = [Float](repeating: -1, count: 1001)
+        values.withUnsafeMutableBufferPointer { bulk.fillUnitFloats($0.baseAddress!, count: 1000) }
+        XCTAssertEqual(Array(values[..<1000]), (0..<1000).map { _ in single.nextUnitFloat() })
+        XCTAssertEqual(values[1000], -1, "nothing past count is written")
+        XCTAssertEqual(bulk.state, single.state)
+    }
+
     func testSavedStateResumesTheSameSequence() throws {
         let g = RandomGenerator(seed: 7)
         for _ in 0..<10 { _ = g.next() }
