@@ -140,7 +140,7 @@ public struct RecurrentCellWeights {
 ///   returns the gradient with respect to it.
 /// - Weight drop (`hiddenWeightDrop`, DropConnect on `weight_hh` as in Merity et al.'s
 ///   AWD-LSTM): in training, each `forward` draws one mask per layer-direction over the
-///   hidden-to-hidden matrix, and every step of that pass uses `W_hh ⊙ mask / (1 − p)`;
+///   hidden-to-hidden matrix, and every step of that pass uses `W_hh ⊙ mask`, mask entries 0 or 1/(1 − p);
 ///   `backward` passes the gradient through the same mask. Step-by-step passes do not take it.
 public class RecurrentLayer: Layer {
     public let configuration: RecurrentConfiguration

@@ -120,7 +120,7 @@ final class RecurrentBehaviourTests: XCTestCase {
     }
 
     /// A training pass with weight drop is the plain pass of the same stack whose W_hh is
-    /// W_hh ⊙ mask / (1 − p), one mask per layer-direction drawn first, in parameter order; the
+    /// W_hh ⊙ mask (entries 0 or 1/(1 − p)), one mask per layer-direction drawn first, in parameter order; the
     /// stored weights stay as they were, and evaluation ignores the drop.
     func testWeightDropIsThePlainPassOfMaskedWeights() {
         let g = RandomGenerator(seed: 8)
