@@ -43,7 +43,8 @@ struct TrainCommand: ParsableCommand {
             0.3, 10% of positions trained without right context (--left-only-rate), weights \
             initialised in ±0.1, Adam lr 0.004 with clip 1, batch 32, lr ÷2 when validation stops improving, 20 epochs. \
             --preset cloze-tied spends about the same parameters differently: 2×300 each way, the \
-            output layer tied to the 200-wide embedding, lr ÷1.5 each epoch after 8, 15 epochs.
+            output layer tied to the 200-wide embedding, dropout 0.2, weight drop 0.25, lr ÷1.5 \
+            each epoch after 8, 15 epochs.
             """
     )
 

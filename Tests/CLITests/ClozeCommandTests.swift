@@ -126,6 +126,9 @@ final class ClozeCommandTests: XCTestCase {
         assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/missing", "--preset", "cloze-tied",
                                                   "--embedding", "300"]),
                            status: 2, contains: "--embedding 300 contradicts --preset cloze-tied (which sets 200)")
+        assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/missing", "--preset", "cloze-tied",
+                                                  "--weight-drop", "0.5"]),
+                           status: 2, contains: "--weight-drop 0.5 contradicts --preset cloze-tied (which sets 0.25)")
         assertOneLineError(try CommandRunner.run(["cloze", "make", "--from", folder + "/corpus/test.txt"]),
                            status: 2, contains: "Give the vocabulary")
         assertOneLineError(try CommandRunner.run(["fill", "--model", folder + "/corpus", "the ___ ."]),

@@ -71,7 +71,8 @@ public struct ClozeModelPreset: Sendable {
         t.epochs = 15
         t.schedule = LearningRateSchedule(base: 0.004, decay: .afterEpoch(epochs: 8, factor: 1.5))
         let model = ClozeModelConfiguration(vocabularySize: 0, embeddingSize: 200, hiddenSize: 300, layers: 2,
-                                            dropout: 0.3, projectionSize: 200, leftOnlyRate: 0.1, tieWeights: true)
+                                            dropout: 0.2, projectionSize: 200, leftOnlyRate: 0.1, tieWeights: true,
+                                            weightDrop: 0.25)
         return ClozeModelPreset(name: "cloze-tied", model: model, training: t)
     }()
 }
