@@ -399,7 +399,7 @@ struct TrainCommand: ParsableCommand {
             try start(LanguageModelRunConfiguration(model: model, tokenizer: tokenizerOptions, training: t, corpus: source, preset: preset),
                       model.problem, data, folder: folder, progress: progress, header: corpusLines) { (trainer: LanguageModelTrainer) in
                 "model: \(model.layers)×\(model.hiddenSize) \(model.cell.rawValue.uppercased()), embedding \(model.embeddingSize), "
-                    + "dropout \(model.dropout)\(Self.weightDropNote(model.weightDrop))\(model.tieWeights ? ", tied" : ""), "
+                    + "\(Self.regularisation(model.dropout, model.weightDrop, tied: model.tieWeights)), "
                     + "\(trainer.task.parameters.scalarCount) parameters; "
                     + "\(schedule), bptt \(t.bptt), \(ending)"
             }
@@ -409,14 +409,16 @@ struct TrainCommand: ParsableCommand {
                       model.problem, data, folder: folder, progress: progress, header: corpusLines) { (trainer: ClozeTrainer) in
                 "cloze model: \(model.layers)×\(model.hiddenSize) \(model.cell.rawValue.uppercased()) each way, "
                     + "embedding \(model.embeddingSize), projection \(model.projectionSize.map(String.init) ?? "none"), "
-                    + "dropout \(model.dropout)\(Self.weightDropNote(model.weightDrop))\(model.tieWeights ? ", tied" : ""), left-only rate \(model.leftOnlyRate), \(trainer.task.parameters.scalarCount) parameters; "
+                    + "\(Self.regularisation(model.dropout, model.weightDrop, tied: model.tieWeights)), left-only rate \(model.leftOnlyRate), \(trainer.task.parameters.scalarCount) parameters; "
                     + "\(schedule) sentences, \(ending)"
             }
         }
     }
 
-    /// ", weight drop P" for the header when there is weight drop.
-    static func weightDropNote(_ p: Float) -> String { p > 0 ? ", weight drop \(p)" : "" }
+    /// The header's "dropout P[, weight drop Q][, tied]", shared by both model kinds.
+    static func regularisation(_ dropout: Float, _ weightDrop: Float, tied: Bool) -> String {
+        "dropout \(dropout)" + (weightDrop > 0 ? ", weight drop \(weightDrop)" : "") + (tied ? ", tied" : "")
+    }
 
     /// Creates the run folder, says what is being trained, and trains.
     func start<Task: TrainingTask>(_ configuration: Task.Configuration, _ problem: String?, _ data: LanguageModelCorpus,
