@@ -16,6 +16,12 @@ import Text
 /// | `metrics.jsonl` | one record per log step, per epoch, and the test result |
 /// | `curves.svg` | perplexity per epoch and loss over steps |
 ///
+/// With `averageFrom`, every step from the start of that epoch on folds the weights into a
+/// `ParameterAverage`. Each epoch's validation then measures both the trained and the averaged
+/// weights, and the better of the two is what competes for `model.safetensors` (whose metadata
+/// says when it holds an average); `last.safetensors` carries the average, so a resumed run
+/// continues it.
+///
 /// Every file is written atomically. A resumed run with the same thread count ends with the
 /// same parameters, bit for bit, as an uninterrupted one: everything that decides the next
 /// update (parameters, optimizer moments, generator, task state, position, schedule) is in
@@ -47,6 +53,8 @@ public final class Trainer<Task: TrainingTask> {
     var epochCount = 0            // targets of this epoch so far
     var bestValidLoss: Double?
     var skipped = 0
+    /// The running mean of the weights, when the settings ask for one (its steps are saved too).
+    var average: ParameterAverage?
     /// Lines to show when the run starts (resume notes).
     var notes: [String] = []
 
@@ -82,11 +90,16 @@ public final class Trainer<Task: TrainingTask> {
     /// - Parameter epochs: when given, the run's planned epoch count becomes this (recorded in
     ///   its `config.json`): a finished run trains on, an unfinished one may stop earlier. It
     ///   must leave at least the epoch in progress to do.
-    public convenience init(resuming folder: String, epochs: Int? = nil, progress: ProgressReporter = ProgressReporter(),
+    /// - Parameter averageFrom: when given, the epoch from which the weights are averaged
+    ///   (recorded in `config.json`); it must not have started, nor may an average under way change.
+    public convenience init(resuming folder: String, epochs: Int? = nil, averageFrom: Int? = nil,
+                            progress: ProgressReporter = ProgressReporter(),
                             say: @escaping (String) -> Void = { print($0) }) throws {
         var configuration = try Task.Configuration.read(folder: folder)
         let plannedEpochs = configuration.training.epochs
+        let plannedAverage = configuration.training.averageFrom
         if let epochs { configuration.training.epochs = epochs }
+        if let averageFrom { configuration.training.averageFrom = averageFrom }
         let vocabulary: Vocabulary
         do { vocabulary = try Vocabulary(contentsOf: folder + "/vocab.tsv") } catch {
             throw TrainingError.notARun(folder: folder, cause: "\(error)")
@@ -110,10 +123,23 @@ public final class Trainer<Task: TrainingTask> {
             metrics.keepFirst(0)
             notes.append("\(folder) has no checkpoint yet: starting the run from its beginning")
         }
-        if let epochs, epochs != plannedEpochs {
-            guard epochs >= epoch else { throw TrainingError.tooFewEpochs(folder: folder, asked: epochs, done: epoch - 1) }
-            try configuration.write(to: paths.config)
-            notes.append("\(folder): \(epochs) epochs planned (was \(plannedEpochs))")
+        let newEpochs = epochs.map { $0 != plannedEpochs } ?? false
+        let newAverage = averageFrom.map { $0 != plannedAverage } ?? false
+        if newEpochs, let epochs, epochs < epoch {
+            throw TrainingError.tooFewEpochs(folder: folder, asked: epochs, done: epoch - 1)
+        }
+        if newAverage, let averageFrom {
+            let averaging = (average?.steps ?? 0) > 0
+            let started = plannedAverage.map { $0 < epoch || ($0 == epoch && nextBatch > 0) } ?? false
+            if averaging || started || averageFrom < epoch || (averageFrom == epoch && nextBatch > 0) {
+                throw TrainingError.averagingStarted(folder: folder, asked: averageFrom, epoch: epoch, averaging: averaging || started)
+            }
+        }
+        if newEpochs || newAverage { try configuration.write(to: paths.config) }
+        if newEpochs, let epochs { notes.append("\(folder): \(epochs) epochs planned (was \(plannedEpochs))") }
+        if newAverage, let averageFrom {
+            notes.append("\(folder): weights averaged from epoch \(averageFrom)"
+                + (plannedAverage.map { " (was \($0))" } ?? ""))
         }
     }
 
@@ -128,6 +154,7 @@ public final class Trainer<Task: TrainingTask> {
         let t = task.configuration.training
         optimizer = Self.makeOptimizer(t, parameters: task.parameters)
         schedule = t.schedule
+        average = t.averageFrom.map { _ in ParameterAverage(of: task.parameters) }
     }
 
     static func makeOptimizer(_ t: TrainingSettings, parameters: ParameterRegistry) -> Optimizer {
@@ -202,6 +229,7 @@ public final class Trainer<Task: TrainingTask> {
                 }
                 step += 1
                 task.acceptStep()
+                if let average, let from = t.averageFrom, epoch >= from { average.accumulate() }
                 nextBatch += 1
                 epochLoss += r.totalLoss
                 epochCount += r.count
@@ -234,28 +262,55 @@ public final class Trainer<Task: TrainingTask> {
             }
             // End of epoch: evaluate, keep the best, checkpoint.
             let trainLoss = epochLoss / Double(max(epochCount, 1))
-            let valid = task.validate(progress: evaluationProgress("valid"))
+            let averaged = average.flatMap { $0.steps > 0 ? $0 : nil }
+            let trained = task.validate(progress: evaluationProgress("valid"))
+            let mean = averaged.flatMap { a in a.withAveraged { task.validate(progress: evaluationProgress("valid, averaged weights")) } }
+            // The model judged and kept: the averaged weights when they do better on the
+            // validation text than the trained ones, else the trained ones.
+            var keptAverage = false
+            if let mean, let trained { keptAverage = mean.meanLoss < trained.meanLoss }
+            let valid = keptAverage ? mean : trained
             var improved = false
             if let valid {
                 if bestValidLoss.map({ valid.meanLoss < $0 }) ?? true {
                     bestValidLoss = valid.meanLoss
                     improved = true
-                    try saveBest(validPerplexity: valid.perplexity)
+                    if keptAverage, let averaged {
+                        try averaged.withAveraged { try saveBest(validPerplexity: valid.perplexity, averagedSteps: averaged.steps) }
+                    } else {
+                        try saveBest(validPerplexity: valid.perplexity)
+                    }
                 }
                 schedule.observe(validationLoss: valid.meanLoss)
             } else if bestValidLoss == nil || epoch == t.epochs {
-                try saveBest(validPerplexity: nil)  // no validation text: the latest model is the one
+                // No validation text: the latest model is the one, averaged when averaging.
+                if let averaged {
+                    try averaged.withAveraged { try saveBest(validPerplexity: nil, averagedSteps: averaged.steps) }
+                } else {
+                    try saveBest(validPerplexity: nil)
+                }
             }
             let seconds = Date().timeIntervalSince(epochStart)
             var values: [String: Double] = ["train_ppl": exp(trainLoss), "lr": rate, "seconds": seconds,
                                             "skipped": Double(skipped)]
-            if let valid {
-                values["valid_ppl"] = valid.perplexity
-                if let accuracy = valid.accuracy { values["valid_acc"] = accuracy }
+            if let trained {
+                values["valid_ppl"] = trained.perplexity
+                if let accuracy = trained.accuracy { values["valid_acc"] = accuracy }
+            }
+            if let averaged {
+                values["averaged_steps"] = Double(averaged.steps)
+                if let mean {
+                    values["valid_ppl_averaged"] = mean.perplexity
+                    if let accuracy = mean.accuracy { values["valid_acc_averaged"] = accuracy }
+                }
             }
             metrics.append(.init(kind: "epoch", epoch: epoch, step: step, values: values))
+            let best = improved ? " (best)" : ""
             progress.line(String(format: "epoch %d/%d  train ppl %.2f", epoch, t.epochs, exp(trainLoss))
-                + (valid.map { "  " + Self.describe($0, "valid") + (improved ? " (best)" : "") } ?? "")
+                + (trained.map { "  " + Self.describe($0, "valid") + (keptAverage ? "" : best) } ?? "")
+                + (averaged.map { a in
+                    "  averaged over \(a.steps) steps:" + (mean.map { " " + Self.describe($0, "valid") + (keptAverage ? best : "") } ?? "")
+                } ?? "")
                 + "  lr \(Self.number(rate))  \(ProgressReporter.clock(seconds))")
             epoch += 1
             nextBatch = 0
@@ -320,10 +375,13 @@ public final class Trainer<Task: TrainingTask> {
 
     // MARK: checkpoints
 
-    func saveBest(validPerplexity: Double?) throws {
+    /// Writes the model's current weights as `model.safetensors`; `averagedSteps` says they are
+    /// a `ParameterAverage` over that many steps.
+    func saveBest(validPerplexity: Double?, averagedSteps: Int? = nil) throws {
         var metadata = ["format": String(RunFolder.currentFormat), "kind": Task.Configuration.kind,
                         "epoch": String(epoch), "step": String(step)]
         if let validPerplexity { metadata["valid_ppl"] = String(validPerplexity) }
+        if let averagedSteps { metadata["averaged_steps"] = String(averagedSteps) }
         try task.parameters.write(to: paths.best, metadata: metadata)
     }
 
@@ -338,6 +396,10 @@ public final class Trainer<Task: TrainingTask> {
         tensors += optimizerTensors
         tensors += task.checkpointState()
         var metadata = optimizerMetadata
+        if let average, average.steps > 0 {
+            tensors += average.named(prefix: Self.averagePrefix)
+            metadata["train.averaged_steps"] = String(average.steps)
+        }
         metadata["format"] = String(RunFolder.currentFormat)
         metadata["train.epoch"] = String(epoch)
         metadata["train.next_chunk"] = String(nextBatch)
@@ -391,6 +453,16 @@ public final class Trainer<Task: TrainingTask> {
         step = try integer("train.step")
         epochCount = try integer("train.epoch_count")
         skipped = try integer("train.skipped")
+        if let text = file.metadata["train.averaged_steps"] {
+            guard let steps = Int(text), steps > 0 else {
+                throw TrainingError.notARun(folder: folder, cause: "last.safetensors has a bad 'train.averaged_steps'")
+            }
+            guard let average else {
+                throw TrainingError.notARun(folder: folder,
+                                            cause: "last.safetensors holds averaged weights but config.json sets no averaging")
+            }
+            try average.restore(steps: steps, from: file, prefix: Self.averagePrefix)
+        }
         let best = try field("train.best_valid_loss")
         bestValidLoss = best == "none" ? nil : Double(best)
         guard nextBatch <= task.batchCount else {
@@ -425,14 +497,26 @@ public final class Trainer<Task: TrainingTask> {
             series: [.init(name: "train loss (mean over \(training.logEvery) batches)",
                            points: points(steps, "loss") { Double($0.step) }, color: "#2ca02c")])
         var charts = [perplexity, loss]
+        let averagedPerplexity = points(epochs, "valid_ppl_averaged") { Double($0.epoch) }
+        if !averagedPerplexity.isEmpty {
+            charts[0].series.append(.init(name: "valid, averaged weights", points: averagedPerplexity, color: "#9467bd",
+                                          dashed: true, markers: true))
+        }
         let accuracy = points(epochs, "valid_acc") { Double($0.epoch) }
         if !accuracy.isEmpty {
-            charts.append(LineChart(
-                title: "Validation accuracy by epoch", xLabel: "epoch", yLabel: "accuracy@1", integerX: true,
-                series: [.init(name: "valid", points: accuracy, color: "#d62728", markers: true)]))
+            var series: [LineChart.Series] = [.init(name: "valid", points: accuracy, color: "#d62728", markers: true)]
+            let averaged = points(epochs, "valid_acc_averaged") { Double($0.epoch) }
+            if !averaged.isEmpty {
+                series.append(.init(name: "valid, averaged weights", points: averaged, color: "#9467bd", markers: true))
+            }
+            charts.append(LineChart(title: "Validation accuracy by epoch", xLabel: "epoch", yLabel: "accuracy@1",
+                                    integerX: true, series: series))
         }
         try AtomicFile.write(LineChart.document(charts), to: paths.curves)
     }
+
+    /// Where `last.safetensors` keeps the averaged weights.
+    static var averagePrefix: String { "train.average." }
 
     /// A Double written so that reading it back gives the same bits.
     static func exact(_ value: Double) -> String { "\(value)" }

@@ -35,7 +35,10 @@ struct TrainCommand: ParsableCommand {
             The run folder receives config.json, vocab.tsv, model.safetensors (best valid), \
             last.safetensors (resumable state), metrics.jsonl and curves.svg. Ctrl-C saves and \
             stops cleanly; --resume continues bit for bit (same --threads); --resume with --epochs N \
-            changes the plan to N epochs, so a finished run can train on.
+            changes the plan to N epochs, so a finished run can train on. --average-from E keeps a \
+            running mean of the weights over every step from epoch E on (Polyak averaging, as in \
+            AWD-LSTM): validation measures it (and the trained weights, for the record) and \
+            model.safetensors keeps it; a resumed run may set it for an epoch not yet started.
             --task cloze trains a fill-in-the-blank model instead: a forward and a backward LSTM \
             stack, each word predicted from the words left and right of it, every line of the \
             corpus one sentence, --batch-size sentences per batch. Its defaults are the preset \
@@ -98,6 +101,10 @@ struct TrainCommand: ParsableCommand {
     var bptt: Int?
     @Option(help: "Passes over the training text (default 40); with --resume, the new total.")
     var epochs: Int?
+    @Option(name: .customLong("average-from"), help: ArgumentHelp(
+        "From this epoch on, validate and keep a running mean of the weights over every step (iterate averaging); with --resume, an epoch not yet started.",
+        valueName: "EPOCH"))
+    var averageFrom: Int?
     @Option(help: "sgd, adam or adamw (default sgd).")
     var optimizer: OptimizerKind?
     @Option(help: "Learning rate, for the loss averaged over time steps and batch (default 20 for SGD, 0.001 for Adam).")
@@ -147,6 +154,9 @@ struct TrainCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if let averageFrom, averageFrom < 1 {
+            throw ValidationError("--average-from must be an epoch, 1 or more, not \(averageFrom).")
+        }
         if let resume {
             var extra = givenHyperparameters.map(\.flag)
             for (flag, value) in [("--corpus", corpus), ("--train", train), ("--valid", valid), ("--test", test),
@@ -327,6 +337,7 @@ struct TrainCommand: ParsableCommand {
         if let clip { t.clipNorm = clip == 0 ? nil : clip }
         if let initRange { t.initRange = initRange == 0 ? nil : initRange }
         if let epochs { t.epochs = epochs }
+        if let averageFrom { t.averageFrom = averageFrom }
         if let evalBatchSize { t.evalBatchSize = evalBatchSize }
         if let seed { t.seed = seed }
         if let logEvery { t.logEvery = logEvery }
@@ -368,8 +379,10 @@ struct TrainCommand: ParsableCommand {
         let progress = ProgressReporter(plainEvery: logEvery ?? 200)
         if let resume {
             switch try RunFolder.kind(of: resume) {
-            case ClozeRunConfiguration.kind: try finish(try ClozeTrainer(resuming: resume, epochs: epochs, progress: progress))
-            default: try finish(try LanguageModelTrainer(resuming: resume, epochs: epochs, progress: progress))
+            case ClozeRunConfiguration.kind: try finish(try ClozeTrainer(resuming: resume, epochs: epochs, averageFrom: averageFrom,
+                                                                                    progress: progress))
+            default: try finish(try LanguageModelTrainer(resuming: resume, epochs: epochs, averageFrom: averageFrom,
+                                                         progress: progress))
             }
             return
         }
@@ -392,7 +405,8 @@ struct TrainCommand: ParsableCommand {
                    data.train.count, data.valid.count, data.test.count, data.vocabulary.count, data.trainCoverage * 100),
         ]
         let schedule = "\(t.optimizer.rawValue) lr \(t.learningRate), batch \(t.batchSize)"
-        let ending = "\(t.epochs) epoch\(t.epochs == 1 ? "" : "s"), \(Threads.count) thread\(Threads.count == 1 ? "" : "s") → \(folder)"
+        let ending = "\(t.epochs) epoch\(t.epochs == 1 ? "" : "s")"
+            + (t.averageFrom.map { ", weights averaged from epoch \($0)" } ?? "") + ", \(Threads.count) thread\(Threads.count == 1 ? "" : "s") → \(folder)"
         switch kind {
         case .lm:
             let model = chosen.languageModel(vocabularySize: data.vocabulary.count)

@@ -166,7 +166,7 @@ final class BadInputTests: XCTestCase {
         let command = (["lstmkit"] + c.arguments).map { $0.contains(" ") || $0.isEmpty ? "'\($0)'" : $0 }.joined(separator: " ")
         let row = "| \(c.id) | \(cell(command)) | \(status) | \(cell(shown.replacingOccurrences(of: folder, with: "$DIR"))) |\n"
         guard let handle = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             return FileHandle(forWritingAtPath: path)
         }() else { return }
         handle.seekToEndOfFile()
@@ -502,6 +502,8 @@ final class BadInputTests: XCTestCase {
                  message: "Tied weights need the projection (100) to be as wide as the embedding (200)."),
             Case(id: "L8 weight drop of 1", arguments: ["train", "--corpus", "corpus", "--weight-drop", "1"], status: 2,
                  message: "The weight drop must lie in [0, 1), not 1.0."),
+            Case(id: "L9 averaging from epoch 0", arguments: ["train", "--corpus", "corpus", "--average-from", "0"], status: 2,
+                 message: "--average-from must be an epoch, 1 or more, not 0."),
         ])
     }
 }

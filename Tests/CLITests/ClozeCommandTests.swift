@@ -32,10 +32,17 @@ final class ClozeCommandTests: XCTestCase {
         assertOneLineError(try CommandRunner.run(["train", "--resume", cloze]), status: 1, contains: "has finished all its epochs")
         assertOneLineError(try CommandRunner.run(["train", "--resume", cloze, "--epochs", "2"]), status: 1,
                            contains: "has already done 3 epochs; --epochs 2 with --resume must be more than that")
-        let more = try CommandRunner.run(["train", "--resume", cloze, "--epochs", "4", "--threads", "1", "--log-every", "10"])
+        assertOneLineError(try CommandRunner.run(["train", "--resume", cloze, "--epochs", "4", "--average-from", "3"]), status: 1,
+                           contains: "has reached epoch 4; --average-from 3 with --resume must name an epoch not yet started")
+        // Training on for a fourth epoch whose weights are averaged.
+        let more = try CommandRunner.run(["train", "--resume", cloze, "--epochs", "4", "--average-from", "4", "--threads", "1",
+                                          "--log-every", "10"])
         XCTAssertEqual(more.status, 0, more.error)
-        XCTAssertTrue(more.error.contains("4 epochs planned (was 3)") && more.error.contains("epoch 4/4"), more.error)
-        XCTAssertTrue(try String(contentsOfFile: cloze + "/config.json", encoding: .utf8).contains("\"epochs\" : 4"))
+        XCTAssertTrue(more.error.contains("4 epochs planned (was 3)") && more.error.contains("weights averaged from epoch 4")
+                      && more.error.contains("epoch 4/4"), more.error)
+        XCTAssertTrue(more.error.contains("averaged over ") && more.error.contains(" steps: valid ppl "), more.error)
+        let config = try String(contentsOfFile: cloze + "/config.json", encoding: .utf8)
+        XCTAssertTrue(config.contains("\"epochs\" : 4") && config.contains("\"averageFrom\" : 4"), config)
         let trainLM = try CommandRunner.run(["train", "--corpus", folder + "/corpus", "--out", lm, "--epochs", "2",
                                              "--hidden", "12", "--layers", "1", "--batch-size", "4", "--bptt", "5",
                                              "--threads", "1"])

@@ -97,7 +97,18 @@ final class LanguageModelTrainerTests: XCTestCase {
     /// Ctrl-C in the middle of an epoch, then --resume: the final model equals an uninterrupted
     /// run's, bit for bit.
     func testInterruptedAndResumedRunEqualsUninterruptedRun() throws {
-        let (c, corpus) = try configuration(epochs: 2)
+        try checkInterruptedAndResumedRunEqualsUninterruptedRun(averageFrom: nil)
+    }
+
+    /// The same with weights averaged over epoch 2, where the interruption falls: the average
+    /// so far travels in `last.safetensors`.
+    func testInterruptedAndResumedAveragingRunEqualsUninterruptedRun() throws {
+        try checkInterruptedAndResumedRunEqualsUninterruptedRun(averageFrom: 2)
+    }
+
+    func checkInterruptedAndResumedRunEqualsUninterruptedRun(averageFrom: Int?) throws {
+        var (c, corpus) = try configuration(epochs: 2)
+        c.training.averageFrom = averageFrom
         let straight = folder + "/straight", broken = folder + "/broken"
         _ = try quietTrainer(c, corpus, out: straight).run()
 
@@ -124,6 +135,98 @@ final class LanguageModelTrainerTests: XCTestCase {
         let logA = try MetricsLog.load(path: straight + "/metrics.jsonl").records.map { [$0.kind, "\($0.epoch)", "\($0.step)"] }
         let logB = try MetricsLog.load(path: broken + "/metrics.jsonl").records.map { [$0.kind, "\($0.epoch)", "\($0.step)"] }
         XCTAssertEqual(logA, logB)
+    }
+
+    /// With --average-from 2, the average in the checkpoint is the mean of the weights after
+    /// every step of epoch 2, epoch 2 is validated both ways, and the model kept is the better.
+    func testAveragingKeepsTheMeanOfEveryStepsWeights() throws {
+        var (c, corpus) = try configuration(epochs: 2)
+        c.training.averageFrom = 2
+        let run = folder + "/avg"
+        var sums: [String: [Double]] = [:], snapshots = 0, lastStep = 0
+        var trainer: LanguageModelTrainer?
+        trainer = try LanguageModelTrainer(
+            configuration: c, corpus: corpus, folder: run,
+            progress: ProgressReporter(mode: .plain(every: 1), sink: { _ in
+                guard let t = trainer, t.step > lastStep else { return }
+                lastStep = t.step
+                guard t.epoch == 2 else { return }
+                snapshots += 1
+                for entry in t.task.parameters.unique {
+                    let values = entry.parameter.value.scalars.map(Double.init)
+                    sums[entry.name] = zip(sums[entry.name] ?? Array(repeating: 0, count: values.count), values).map(+)
+                }
+            }), say: { _ in })
+        let summary = try XCTUnwrap(trainer).run()
+        let batches = try XCTUnwrap(trainer).task.batchCount
+        XCTAssertEqual(snapshots, batches, "one update seen per step of epoch 2")
+
+        let last = try SafeTensorsFile(contentsOf: run + "/last.safetensors")
+        XCTAssertEqual(last.metadata["train.averaged_steps"], String(batches))
+        var largest = 0.0
+        for (name, sum) in sums {
+            let mean = try XCTUnwrap(last.tensor(named: "train.average." + name), name).scalars
+            XCTAssertEqual(mean.count, sum.count)
+            for (m, s) in zip(mean, sum) { largest = max(largest, abs(Double(m) - s / Double(batches))) }
+        }
+        XCTAssertLessThan(largest, 1e-5, "the running mean equals the mean of the snapshots")
+        // Averaging differs from the last weights (they moved during the epoch).
+        let trained = try XCTUnwrap(last.tensor(named: "decoder.weight")).scalars
+        XCTAssertNotEqual(trained, try XCTUnwrap(last.tensor(named: "train.average.decoder.weight")).scalars)
+
+        let epochs = try MetricsLog.load(path: run + "/metrics.jsonl").records.filter { $0.kind == "epoch" }
+        XCTAssertNil(epochs[0].values["valid_ppl_averaged"])
+        XCTAssertNil(epochs[0].values["averaged_steps"])
+        let second = epochs[1].values
+        XCTAssertEqual(second["averaged_steps"], Double(batches))
+        let trainedPPL = try XCTUnwrap(second["valid_ppl"]), averagedPPL = try XCTUnwrap(second["valid_ppl_averaged"])
+        XCTAssertNotEqual(trainedPPL, averagedPPL)
+        // The better of the two (or epoch 1's) is the best model, and its file says which it is.
+        let bestPPL = try XCTUnwrap(summary.bestValidPerplexity)
+        XCTAssertEqual(bestPPL, min(try XCTUnwrap(epochs[0].values["valid_ppl"]), trainedPPL, averagedPPL), accuracy: 1e-9)
+        let best = try SafeTensorsFile(contentsOf: run + "/model.safetensors")
+        let bestDecoder = try XCTUnwrap(best.tensor(named: "decoder.weight")).scalars
+        if abs(bestPPL - averagedPPL) < 1e-9 {
+            XCTAssertEqual(best.metadata["averaged_steps"], String(batches))
+            XCTAssertEqual(bestDecoder, try XCTUnwrap(last.tensor(named: "train.average.decoder.weight")).scalars)
+        } else {
+            XCTAssertNil(best.metadata["averaged_steps"])
+        }
+        let svg = try String(contentsOfFile: run + "/curves.svg", encoding: .utf8)
+        XCTAssertTrue(svg.contains("valid, averaged weights"))
+    }
+
+    /// --average-from on --resume: allowed for an epoch not yet started, refused once the
+    /// averaging (or its epoch) has begun; recorded in config.json.
+    func testResumeMaySetAveragingForAnEpochNotYetStarted() throws {
+        let (c, corpus) = try configuration(epochs: 3)
+        let run = folder + "/late"
+        var updates = 0
+        let first = try LanguageModelTrainer(
+            configuration: c, corpus: corpus, folder: run,
+            progress: ProgressReporter(mode: .plain(every: 1), sink: { _ in
+                updates += 1
+                if updates == 60 { raise(SIGINT) }  // mid-epoch 2
+            }), say: { _ in })
+        XCTAssertTrue(try first.run().interrupted)
+        let quiet = ProgressReporter(mode: .plain(every: 1000), sink: { _ in })
+        XCTAssertThrowsError(try LanguageModelTrainer(resuming: run, averageFrom: 2, progress: quiet, say: { _ in })) {
+            XCTAssertEqual($0 as? TrainingError, .averagingStarted(folder: run, asked: 2, epoch: 2, averaging: false))
+            XCTAssertEqual("\($0)", "\(run) has reached epoch 2; --average-from 2 with --resume must name an epoch not yet started")
+        }
+        XCTAssertNil(try LanguageModelRunConfiguration.read(folder: run).training.averageFrom, "a refused change is not recorded")
+        let resumed = try LanguageModelTrainer(resuming: run, averageFrom: 3, progress: quiet, say: { _ in })
+        XCTAssertTrue(resumed.notes.contains("\(run): weights averaged from epoch 3"))
+        XCTAssertEqual(try LanguageModelRunConfiguration.read(folder: run).training.averageFrom, 3)
+        let summary = try resumed.run()
+        XCTAssertEqual(summary.epochsDone, 3)
+        let epochs = try MetricsLog.load(path: run + "/metrics.jsonl").records.filter { $0.kind == "epoch" }
+        XCTAssertEqual(epochs.map { $0.values["averaged_steps"] }, [nil, nil, Double(resumed.task.batchCount)])
+        // Once averaging has begun it cannot move.
+        XCTAssertThrowsError(try LanguageModelTrainer(resuming: run, epochs: 4, averageFrom: 4, progress: quiet, say: { _ in })) {
+            XCTAssertEqual($0 as? TrainingError, .averagingStarted(folder: run, asked: 4, epoch: 4, averaging: true))
+        }
+        XCTAssertEqual(try LanguageModelRunConfiguration.read(folder: run).training.epochs, 3, "nothing recorded")
     }
 
     func testDivergenceStopsNamingTheStepAndSkipCountsBatches() throws {

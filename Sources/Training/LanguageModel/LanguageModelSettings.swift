@@ -51,6 +51,9 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// A resumable checkpoint at least this often, in seconds of training (0: epoch ends only).
     public var checkpointSeconds = 300.0
     public var onNaN: NaNPolicy = .stop
+    /// From this epoch on, a running mean of the weights over every step (iterate averaging)
+    /// is what validation measures and `model.safetensors` keeps; nil: the trained weights.
+    public var averageFrom: Int?
 
     public init() {}
 
@@ -66,6 +69,7 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         if let r = initRange, !(r > 0 && r.isFinite) { return "--init-range must be a positive number, not \(r)" }
         if evalBatchSize < 1 { return "--eval-batch-size must be at least 1, not \(evalBatchSize)" }
         if logEvery < 1 { return "--log-every must be at least 1, not \(logEvery)" }
+        if let from = averageFrom, from < 1 { return "--average-from must be an epoch, 1 or more, not \(from)" }
         if !(checkpointSeconds >= 0 && checkpointSeconds.isFinite) {
             return "--checkpoint-every must be 0 (epoch ends only) or more seconds, not \(checkpointSeconds)"
         }

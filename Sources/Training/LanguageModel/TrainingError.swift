@@ -7,6 +7,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case diverged(step: Int, epoch: Int, batch: Int, what: String, checkpoint: String?)
     case finished(folder: String)
     case tooFewEpochs(folder: String, asked: Int, done: Int)
+    case averagingStarted(folder: String, asked: Int, epoch: Int, averaging: Bool)
 
     public var description: String {
         switch self {
@@ -27,6 +28,10 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
             return "\(folder) has finished all its epochs; there is nothing to resume (--epochs N with --resume trains on to epoch N)"
         case let .tooFewEpochs(folder, asked, done):
             return "\(folder) has already done \(done) epoch\(done == 1 ? "" : "s"); --epochs \(asked) with --resume must be more than that"
+        case let .averagingStarted(folder, asked, epoch, averaging):
+            return averaging
+                ? "\(folder) is already averaging its weights; --average-from cannot change once the averaging has begun"
+                : "\(folder) has reached epoch \(epoch); --average-from \(asked) with --resume must name an epoch not yet started"
         }
     }
 }
