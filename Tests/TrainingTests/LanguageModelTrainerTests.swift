@@ -194,6 +194,18 @@ final class LanguageModelTrainerTests: XCTestCase {
         }
         let svg = try String(contentsOfFile: run + "/curves.svg", encoding: .utf8)
         XCTAssertTrue(svg.contains("valid, averaged weights"))
+
+        // Averaging only watches: the trained weights equal those of the same run without it.
+        var plainConfiguration = c
+        plainConfiguration.training.averageFrom = nil
+        _ = try quietTrainer(plainConfiguration, corpus, out: folder + "/plain").run()
+        let plain = try SafeTensorsFile(contentsOf: folder + "/plain/last.safetensors")
+        XCTAssertFalse(plain.names.contains { $0.hasPrefix("train.average.") })
+        for name in plain.names {
+            XCTAssertEqual(try XCTUnwrap(last.tensor(named: name), name).scalars, try XCTUnwrap(plain.tensor(named: name)).scalars, name)
+        }
+        let plainEpochs = try MetricsLog.load(path: folder + "/plain/metrics.jsonl").records.filter { $0.kind == "epoch" }
+        XCTAssertEqual(plainEpochs.map { $0.values["valid_ppl"] }, epochs.map { $0.values["valid_ppl"] })
     }
 
     /// --average-from on --resume: allowed for an epoch not yet started, refused once the
