@@ -23,10 +23,10 @@ public final class ParameterAverage {
     /// Folds the parameters' current values into the mean.
     public func accumulate() {
         steps += 1
-        let weight = 1 / Float(steps)
+        let k = Float(steps)
         for (entry, mean) in zip(registry.unique, means) {
             let theta = entry.parameter.value.pointer, a = mean.pointer
-            for i in 0..<mean.count { a[i] += (theta[i] - a[i]) * weight }
+            for i in 0..<mean.count { a[i] += (theta[i] - a[i]) / k }
         }
     }
 

@@ -131,11 +131,18 @@ public final class Trainer<Task: TrainingTask> {
         if newAverage, let averageFrom {
             let averaging = (average?.steps ?? 0) > 0
             let started = plannedAverage.map { $0 < epoch || ($0 == epoch && nextBatch > 0) } ?? false
-            if averaging || started || averageFrom < epoch || (averageFrom == epoch && nextBatch > 0) {
-                throw TrainingError.averagingStarted(folder: folder, asked: averageFrom, epoch: epoch, averaging: averaging || started)
+            let earliest = nextBatch > 0 ? epoch + 1 : epoch
+            if averaging || started || averageFrom < earliest {
+                throw TrainingError.averagingStarted(folder: folder, asked: averageFrom, earliest: earliest,
+                                                     averaging: averaging || started)
             }
+            // Nothing is recorded for a run that cannot go on.
+            guard epoch <= configuration.training.epochs else { throw TrainingError.finished(folder: folder) }
         }
-        if newEpochs || newAverage { try configuration.write(to: paths.config) }
+        if newEpochs || newAverage {
+            if let problem = configuration.training.problem { throw TrainingError.setting(problem) }
+            try configuration.write(to: paths.config)
+        }
         if newEpochs, let epochs { notes.append("\(folder): \(epochs) epochs planned (was \(plannedEpochs))") }
         if newAverage, let averageFrom {
             notes.append("\(folder): weights averaged from epoch \(averageFrom)"
@@ -281,7 +288,8 @@ public final class Trainer<Task: TrainingTask> {
                         try saveBest(validPerplexity: valid.perplexity)
                     }
                 }
-                schedule.observe(validationLoss: valid.meanLoss)
+                // The schedule follows the trained weights, so averaging never changes training.
+                schedule.observe(validationLoss: trained?.meanLoss ?? valid.meanLoss)
             } else if bestValidLoss == nil || epoch == t.epochs {
                 // No validation text: the latest model is the one, averaged when averaging.
                 if let averaged {
@@ -309,7 +317,7 @@ public final class Trainer<Task: TrainingTask> {
             progress.line(String(format: "epoch %d/%d  train ppl %.2f", epoch, t.epochs, exp(trainLoss))
                 + (trained.map { "  " + Self.describe($0, "valid") + (keptAverage ? "" : best) } ?? "")
                 + (averaged.map { a in
-                    "  averaged over \(a.steps) steps:" + (mean.map { " " + Self.describe($0, "valid") + (keptAverage ? best : "") } ?? "")
+                    "  averaged over \(a.steps) steps" + (mean.map { ": " + Self.describe($0, "valid") + (keptAverage ? best : "") } ?? "")
                 } ?? "")
                 + "  lr \(Self.number(rate))  \(ProgressReporter.clock(seconds))")
             epoch += 1

@@ -37,8 +37,8 @@ struct TrainCommand: ParsableCommand {
             stops cleanly; --resume continues bit for bit (same --threads); --resume with --epochs N \
             changes the plan to N epochs, so a finished run can train on. --average-from E keeps a \
             running mean of the weights over every step from epoch E on (Polyak averaging, as in \
-            AWD-LSTM): validation measures it (and the trained weights, for the record) and \
-            model.safetensors keeps it; a resumed run may set it for an epoch not yet started.
+            AWD-LSTM): each epoch validates both the trained and the averaged weights and \
+            model.safetensors keeps the better; a resumed run may set it for an epoch not yet started.
             --task cloze trains a fill-in-the-blank model instead: a forward and a backward LSTM \
             stack, each word predicted from the words left and right of it, every line of the \
             corpus one sentence, --batch-size sentences per batch. Its defaults are the preset \
@@ -102,7 +102,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Passes over the training text (default 40); with --resume, the new total.")
     var epochs: Int?
     @Option(name: .customLong("average-from"), help: ArgumentHelp(
-        "From this epoch on, validate and keep a running mean of the weights over every step (iterate averaging); with --resume, an epoch not yet started.",
+        "From this epoch on, also validate a running mean of the weights over every step and keep it when better; with --resume, an epoch not yet started.",
         valueName: "EPOCH"))
     var averageFrom: Int?
     @Option(help: "sgd, adam or adamw (default sgd).")

@@ -33,7 +33,7 @@ final class ClozeCommandTests: XCTestCase {
         assertOneLineError(try CommandRunner.run(["train", "--resume", cloze, "--epochs", "2"]), status: 1,
                            contains: "has already done 3 epochs; --epochs 2 with --resume must be more than that")
         assertOneLineError(try CommandRunner.run(["train", "--resume", cloze, "--epochs", "4", "--average-from", "3"]), status: 1,
-                           contains: "has reached epoch 4; --average-from 3 with --resume must name an epoch not yet started")
+                           contains: "--average-from 3 with --resume \(cloze) must name an epoch not yet started (4 or later)")
         // Training on for a fourth epoch whose weights are averaged.
         let more = try CommandRunner.run(["train", "--resume", cloze, "--epochs", "4", "--average-from", "4", "--threads", "1",
                                           "--log-every", "10"])

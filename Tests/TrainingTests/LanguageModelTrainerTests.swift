@@ -208,6 +208,24 @@ final class LanguageModelTrainerTests: XCTestCase {
         XCTAssertEqual(plainEpochs.map { $0.values["valid_ppl"] }, epochs.map { $0.values["valid_ppl"] })
     }
 
+    /// Under a plateau schedule too, averaging only watches: the rates and trained weights of a
+    /// run that averages from epoch 2 of 4 are those of the same run without averaging.
+    func testAveragingLeavesAPlateauScheduleAlone() throws {
+        var (c, corpus) = try configuration(epochs: 4)
+        c.training.schedule = .init(base: 10, decay: .onPlateau(factor: 4, patience: 0, threshold: 0))
+        c.training.learningRate = 10
+        _ = try quietTrainer(c, corpus, out: folder + "/plain").run()
+        c.training.averageFrom = 2
+        _ = try quietTrainer(c, corpus, out: folder + "/avg").run()
+        let logs = try ["plain", "avg"].map { try MetricsLog.load(path: folder + "/\($0)/metrics.jsonl").records.filter { $0.kind == "epoch" } }
+        XCTAssertEqual(logs[0].map { $0.values["lr"] }, logs[1].map { $0.values["lr"] })
+        XCTAssertEqual(logs[0].map { $0.values["valid_ppl"] }, logs[1].map { $0.values["valid_ppl"] })
+        XCTAssertEqual(logs[1].compactMap { $0.values["averaged_steps"] }.count, 3)
+        let a = try SafeTensorsFile(contentsOf: folder + "/plain/last.safetensors")
+        let b = try SafeTensorsFile(contentsOf: folder + "/avg/last.safetensors")
+        for name in a.names { XCTAssertEqual(a.tensor(named: name)?.scalars, b.tensor(named: name)?.scalars, name) }
+    }
+
     /// --average-from on --resume: allowed for an epoch not yet started, refused once the
     /// averaging (or its epoch) has begun; recorded in config.json.
     func testResumeMaySetAveragingForAnEpochNotYetStarted() throws {
@@ -223,8 +241,11 @@ final class LanguageModelTrainerTests: XCTestCase {
         XCTAssertTrue(try first.run().interrupted)
         let quiet = ProgressReporter(mode: .plain(every: 1000), sink: { _ in })
         XCTAssertThrowsError(try LanguageModelTrainer(resuming: run, averageFrom: 2, progress: quiet, say: { _ in })) {
-            XCTAssertEqual($0 as? TrainingError, .averagingStarted(folder: run, asked: 2, epoch: 2, averaging: false))
-            XCTAssertEqual("\($0)", "\(run) has reached epoch 2; --average-from 2 with --resume must name an epoch not yet started")
+            XCTAssertEqual($0 as? TrainingError, .averagingStarted(folder: run, asked: 2, earliest: 3, averaging: false))
+            XCTAssertEqual("\($0)", "--average-from 2 with --resume \(run) must name an epoch not yet started (3 or later)")
+        }
+        XCTAssertThrowsError(try LanguageModelTrainer(resuming: run, averageFrom: 4, progress: quiet, say: { _ in })) {
+            XCTAssertEqual("\($0)", "--average-from 4 is later than the last epoch (3); nothing would be averaged")
         }
         XCTAssertNil(try LanguageModelRunConfiguration.read(folder: run).training.averageFrom, "a refused change is not recorded")
         let resumed = try LanguageModelTrainer(resuming: run, averageFrom: 3, progress: quiet, say: { _ in })
@@ -236,9 +257,16 @@ final class LanguageModelTrainerTests: XCTestCase {
         XCTAssertEqual(epochs.map { $0.values["averaged_steps"] }, [nil, nil, Double(resumed.task.batchCount)])
         // Once averaging has begun it cannot move.
         XCTAssertThrowsError(try LanguageModelTrainer(resuming: run, epochs: 4, averageFrom: 4, progress: quiet, say: { _ in })) {
-            XCTAssertEqual($0 as? TrainingError, .averagingStarted(folder: run, asked: 4, epoch: 4, averaging: true))
+            XCTAssertEqual($0 as? TrainingError, .averagingStarted(folder: run, asked: 4, earliest: 4, averaging: true))
         }
         XCTAssertEqual(try LanguageModelRunConfiguration.read(folder: run).training.epochs, 3, "nothing recorded")
+        // A finished run without averaging: setting it without more epochs is refused, unrecorded.
+        let plain = folder + "/plain"
+        _ = try quietTrainer(c, corpus, out: plain).run()
+        XCTAssertThrowsError(try LanguageModelTrainer(resuming: plain, averageFrom: 4, progress: quiet, say: { _ in })) {
+            XCTAssertEqual($0 as? TrainingError, .finished(folder: plain))
+        }
+        XCTAssertNil(try LanguageModelRunConfiguration.read(folder: plain).training.averageFrom)
     }
 
     func testDivergenceStopsNamingTheStepAndSkipCountsBatches() throws {

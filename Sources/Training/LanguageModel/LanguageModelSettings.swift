@@ -51,8 +51,9 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// A resumable checkpoint at least this often, in seconds of training (0: epoch ends only).
     public var checkpointSeconds = 300.0
     public var onNaN: NaNPolicy = .stop
-    /// From this epoch on, a running mean of the weights over every step (iterate averaging)
-    /// is what validation measures and `model.safetensors` keeps; nil: the trained weights.
+    /// From this epoch on, a running mean of the weights over every step (iterate averaging) is
+    /// validated beside the trained weights, and `model.safetensors` keeps the better; nil: no
+    /// averaging. It must not be later than `epochs`.
     public var averageFrom: Int?
 
     public init() {}
@@ -70,6 +71,9 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         if evalBatchSize < 1 { return "--eval-batch-size must be at least 1, not \(evalBatchSize)" }
         if logEvery < 1 { return "--log-every must be at least 1, not \(logEvery)" }
         if let from = averageFrom, from < 1 { return "--average-from must be an epoch, 1 or more, not \(from)" }
+        if let from = averageFrom, from > epochs {
+            return "--average-from \(from) is later than the last epoch (\(epochs)); nothing would be averaged"
+        }
         if !(checkpointSeconds >= 0 && checkpointSeconds.isFinite) {
             return "--checkpoint-every must be 0 (epoch ends only) or more seconds, not \(checkpointSeconds)"
         }

@@ -7,7 +7,9 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case diverged(step: Int, epoch: Int, batch: Int, what: String, checkpoint: String?)
     case finished(folder: String)
     case tooFewEpochs(folder: String, asked: Int, done: Int)
-    case averagingStarted(folder: String, asked: Int, epoch: Int, averaging: Bool)
+    /// A setting that cannot work, as a sentence.
+    case setting(String)
+    case averagingStarted(folder: String, asked: Int, earliest: Int, averaging: Bool)
 
     public var description: String {
         switch self {
@@ -28,10 +30,12 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
             return "\(folder) has finished all its epochs; there is nothing to resume (--epochs N with --resume trains on to epoch N)"
         case let .tooFewEpochs(folder, asked, done):
             return "\(folder) has already done \(done) epoch\(done == 1 ? "" : "s"); --epochs \(asked) with --resume must be more than that"
-        case let .averagingStarted(folder, asked, epoch, averaging):
+        case let .setting(problem):
+            return problem
+        case let .averagingStarted(folder, asked, earliest, averaging):
             return averaging
                 ? "\(folder) is already averaging its weights; --average-from cannot change once the averaging has begun"
-                : "\(folder) has reached epoch \(epoch); --average-from \(asked) with --resume must name an epoch not yet started"
+                : "--average-from \(asked) with --resume \(folder) must name an epoch not yet started (\(earliest) or later)"
         }
     }
 }
