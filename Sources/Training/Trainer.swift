@@ -129,12 +129,11 @@ public final class Trainer<Task: TrainingTask> {
             throw TrainingError.tooFewEpochs(folder: folder, asked: epochs, done: epoch - 1)
         }
         if newAverage, let averageFrom {
+            // Every step of an averaged epoch is averaged, so a started average has steps.
             let averaging = (average?.steps ?? 0) > 0
-            let started = plannedAverage.map { $0 < epoch || ($0 == epoch && nextBatch > 0) } ?? false
             let earliest = nextBatch > 0 ? epoch + 1 : epoch
-            if averaging || started || averageFrom < earliest {
-                throw TrainingError.averagingStarted(folder: folder, asked: averageFrom, earliest: earliest,
-                                                     averaging: averaging || started)
+            if averaging || averageFrom < earliest {
+                throw TrainingError.averagingStarted(folder: folder, asked: averageFrom, earliest: earliest, averaging: averaging)
             }
             // Nothing is recorded for a run that cannot go on.
             guard epoch <= configuration.training.epochs else { throw TrainingError.finished(folder: folder) }
@@ -276,27 +275,19 @@ public final class Trainer<Task: TrainingTask> {
             // validation text than the trained ones, else the trained ones.
             var keptAverage = false
             if let mean, let trained { keptAverage = mean.meanLoss < trained.meanLoss }
-            let valid = keptAverage ? mean : trained
             var improved = false
-            if let valid {
+            if let trained {
+                let valid = keptAverage ? mean ?? trained : trained
                 if bestValidLoss.map({ valid.meanLoss < $0 }) ?? true {
                     bestValidLoss = valid.meanLoss
                     improved = true
-                    if keptAverage, let averaged {
-                        try averaged.withAveraged { try saveBest(validPerplexity: valid.perplexity, averagedSteps: averaged.steps) }
-                    } else {
-                        try saveBest(validPerplexity: valid.perplexity)
-                    }
+                    try saveBest(validPerplexity: valid.perplexity, averaged: keptAverage ? averaged : nil)
                 }
                 // The schedule follows the trained weights, so averaging never changes training.
-                schedule.observe(validationLoss: trained?.meanLoss ?? valid.meanLoss)
+                schedule.observe(validationLoss: trained.meanLoss)
             } else if bestValidLoss == nil || epoch == t.epochs {
                 // No validation text: the latest model is the one, averaged when averaging.
-                if let averaged {
-                    try averaged.withAveraged { try saveBest(validPerplexity: nil, averagedSteps: averaged.steps) }
-                } else {
-                    try saveBest(validPerplexity: nil)
-                }
+                try saveBest(validPerplexity: nil, averaged: averaged)
             }
             let seconds = Date().timeIntervalSince(epochStart)
             var values: [String: Double] = ["train_ppl": exp(trainLoss), "lr": rate, "seconds": seconds,
@@ -383,14 +374,15 @@ public final class Trainer<Task: TrainingTask> {
 
     // MARK: checkpoints
 
-    /// Writes the model's current weights as `model.safetensors`; `averagedSteps` says they are
-    /// a `ParameterAverage` over that many steps.
-    func saveBest(validPerplexity: Double?, averagedSteps: Int? = nil) throws {
+    /// Writes the model's weights as `model.safetensors`: the trained ones, or those of
+    /// `averaged` (its step count then in the metadata).
+    func saveBest(validPerplexity: Double?, averaged: ParameterAverage? = nil) throws {
         var metadata = ["format": String(RunFolder.currentFormat), "kind": Task.Configuration.kind,
                         "epoch": String(epoch), "step": String(step)]
         if let validPerplexity { metadata["valid_ppl"] = String(validPerplexity) }
-        if let averagedSteps { metadata["averaged_steps"] = String(averagedSteps) }
-        try task.parameters.write(to: paths.best, metadata: metadata)
+        guard let averaged else { return try task.parameters.write(to: paths.best, metadata: metadata) }
+        metadata["averaged_steps"] = String(averaged.steps)
+        try averaged.withAveraged { try task.parameters.write(to: paths.best, metadata: metadata) }
     }
 
     /// Writes the metrics and curves first, then `last.safetensors` naming how many metrics
