@@ -281,6 +281,31 @@ public final class ClozeModel {
         return out
     }
 
+    /// For each sentence, the sum of ln P(word | both sides) over the word indices `positions[b]`
+    /// (0-based, without the frame), each word read as it stands: the sentence scoring `fill`
+    /// adds to a blank's own distribution. Sentences go `chunk` at a time, bounding the
+    /// (N, V) buffer; a sentence with no positions sums to 0.
+    public func summedLogProbabilities(_ sentences: [[Int32]], positions: [[Int]], chunk: Int = 16) -> [Double] {
+        precondition(sentences.count == positions.count && chunk > 0, "one list of positions per sentence")
+        let v = configuration.vocabularySize
+        var sums = [Double](repeating: 0, count: sentences.count)
+        let scored = sentences.indices.filter { !positions[$0].isEmpty }
+        for start in stride(from: 0, to: scored.count, by: chunk) {
+            let group = Array(scored[start..<min(start + chunk, scored.count)])
+            let batch = ClozeBatch(sentences: group.map { sentences[$0] }, predicting: group.map { positions[$0] })
+            let logits = self.logits(batch, training: false, generator: nil)   // (N, V)
+            var row = 0
+            for b in group {
+                for _ in positions[b] {
+                    let line = logits.pointer + row * v
+                    sums[b] += Double(line[Int(batch.targets[row])]) - Softmax.logSumExp(line, count: v)
+                    row += 1
+                }
+            }
+        }
+        return sums
+    }
+
     // MARK: left context only (the REPL's next word)
 
     /// A zero state for the forward stack, batch of one.

@@ -13,7 +13,9 @@ struct FillCommand: ParsableCommand {
         abstract: "Fill the blanks (___) of sentences with a cloze model or a language model.",
         discussion: """
             Prints, for each blank, the most likely words with their probabilities. A cloze model \
-            (train --task cloze) reads the words on both sides of the blank; a language model \
+            (train --task cloze) reads the words on both sides of the blank, and by default also \
+            scores the rest of the sentence with each of its best words in the blank \
+            (--sentence-weight, --rescore); a language model \
             scores the whole sentence with each word in the blank, P(left)·P(w|left)·P(right|left,w), \
             which over the whole vocabulary takes a few seconds per blank. Several blanks are \
             filled one at a time, left to right: each with the earlier blanks filled by their \
@@ -35,6 +37,8 @@ struct FillCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Rank only these words, comma-separated (probabilities among them).", valueName: "w1,w2,..."))
     var candidates: String?
 
+    @OptionGroup var scoring: ClozeScoringOptions
+
     @Option(help: "Threads for matrix products (default: all cores).")
     var threads: Int?
 
@@ -52,6 +56,7 @@ struct FillCommand: ParsableCommand {
     func run() throws {
         Threads.setCount(threads)
         let ranker = try loadBlankRanker(folder: model)
+        scoring.apply(to: [ranker])
         let words = try candidates.map { list in
             try list.split(separator: ",").map { token -> Int in
                 guard let id = ranker.vocabulary.existingID(for: String(token)), !ranker.vocabulary.isSpecial(id) else {

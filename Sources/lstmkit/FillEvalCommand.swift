@@ -19,7 +19,9 @@ struct FillEvalCommand: ParsableCommand {
             evaluated (no blank, two blanks, an answer or candidate outside a vocabulary, a \
             malformed line) are named with their line number on standard error and skipped. When the items carry the distance and attractor columns of \
             corpora/toy-en/agreement.tsv, accuracy@1 is also broken down by each, and by \
-            construction. A language model ranks by scoring whole sentences, which over the whole \
+            construction. A cloze model ranks by its distribution for the blank plus, weighted by \
+            --sentence-weight, how well the rest of the sentence fits each word (over the whole \
+            vocabulary, for its --rescore best words). A language model ranks by scoring whole sentences, which over the whole \
             vocabulary takes seconds per item; --compare-left adds a language model ranking by the \
             words before the blank alone.
             """
@@ -42,6 +44,8 @@ struct FillEvalCommand: ParsableCommand {
     @Argument(help: "The items file (- for standard input).")
     var items: String
 
+    @OptionGroup var scoring: ClozeScoringOptions
+
     @Option(help: "Threads for matrix products (default: all cores).")
     var threads: Int?
 
@@ -56,6 +60,7 @@ struct FillEvalCommand: ParsableCommand {
         Threads.setCount(threads)
         var folders = [model] + compare
         var models = try folders.map(loadBlankRanker(folder:))
+        scoring.apply(to: models)
         for folder in compareLeft {
             // A folder also given with --model or --compare is loaded once.
             let loaded = try folders.firstIndex(of: folder).map { models[$0] } ?? loadBlankRanker(folder: folder)

@@ -138,6 +138,60 @@ final class ClozeTrainerTests: XCTestCase {
         }
     }
 
+    /// Sentence scoring adds λ times the ln-probabilities of the sentence's other known words,
+    /// each predicted with the candidate in the blank, computed here one sentence at a time from
+    /// the model's full (N, V) distribution; whole-vocabulary lists and ranks agree with it.
+    func testSentenceScoringAddsTheRestOfTheSentenceAndRanksConsistently() throws {
+        let (c, corpus) = try configuration(epochs: 1)
+        let run = folder + "/run"
+        _ = try quietTrainer(c, corpus, out: run).run()
+        let trained = try TrainedClozeModel(folder: run)
+        let v = trained.vocabulary
+        let sentence = try BlankedSentence("the ___ sings here .", run: trained)
+        let context = sentence.context(ofBlankAt: 1)
+        let candidates = ["dog", "dogs", "cat", "sleeps"].map { v.id(for: $0) }
+
+        /// Σ ln P(x_i) over word indices `known` of `words`, from every position's log-softmax.
+        func summed(_ words: [Int32], known: [Int]) -> Double {
+            let logp = trained.model.logProbabilities(ClozeBatch(sentences: [words]))   // (N, V), N = words.count
+            return known.reduce(0) { $0 + Double(logp.scalars[$1 * v.count + Int(words[$1])]) }
+        }
+
+        trained.scoring = .direct
+        let own = trained.wordLogProbabilities(context)
+        XCTAssertEqual(trained.scores(context, candidates: candidates), candidates.map { own[$0] })
+        trained.scoring = ClozeScoring(sentenceWeight: 0.5, rescored: 3)
+        let scored = trained.scores(context, candidates: candidates)
+        for (i, id) in candidates.enumerated() {
+            let words = context.left + [Int32(id)] + context.right
+            let expected = own[id] + 0.5 * summed(words, known: [0, 2, 3, 4])
+            XCTAssertEqual(scored[i], expected, accuracy: 1e-4, v.tokens[id])
+        }
+
+        // A later blank is unknown: the first blank's sentence terms stop before it.
+        let two = try BlankedSentence("the ___ ___ .", run: trained)
+        let first = two.context(ofBlankAt: 1)
+        let dog = v.id(for: "dog")
+        XCTAssertEqual(trained.sentenceTerms(first, candidates: [dog])[0],
+                       summed(first.left + [Int32(dog)] + first.right, known: [0]), accuracy: 1e-4)
+
+        // The three best of the blank's own distribution come first, reordered by their score;
+        // every word's rank is its place in the list; the probabilities still sum to one.
+        let wordCount = v.count - v.specialCount
+        let list = trained.best(context, count: wordCount)
+        XCTAssertEqual(list.count, wordCount)
+        XCTAssertEqual(list.reduce(0) { $0 + $1.probability }, 1, accuracy: 1e-6)
+        let head = largestScores(own.map(Float.init), count: 3)
+        XCTAssertEqual(Set(list.prefix(3).map(\.id)), Set(head))
+        let headScores = trained.scores(context, candidates: head)
+        XCTAssertEqual(list.prefix(3).map(\.id), head.indices.sorted { headScores[$0] > headScores[$1] }.map { head[$0] })
+        for (place, word) in list.prefix(8).enumerated() {
+            XCTAssertEqual(trained.rank(of: word.id, in: context), place + 1, v.tokens[word.id])
+        }
+        XCTAssertEqual(Array(list.dropFirst(3).prefix(5).map(\.id)),
+                       largestScores(own.map(Float.init), count: 8).filter { !head.contains($0) })
+    }
+
     func testSentenceBatcherCoversEverySentenceOnceAndRedrawsByEpoch() throws {
         let stream: [Int32] = [5, 6, 3, 7, 3, 3, 8, 9, 10, 3, 11, 3, 12, 13, 3]  // 3 = <eos>; one empty line
         var batcher = try XCTUnwrap(SentenceBatcher(stream: stream, endID: 3, batchSize: 2, seed: 4))
