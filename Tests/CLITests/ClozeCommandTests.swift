@@ -111,6 +111,14 @@ final class ClozeCommandTests: XCTestCase {
         }
         assertOneLineError(try CommandRunner.run(["fill-eval", "--model", lm, "--compare-left", cloze, items]), status: 2,
                            contains: "--compare-left \(cloze): not a language model run")
+        // The sentence weight reaches the cloze model: the blank's own distribution alone lists
+        // other probabilities than a heavy weight on the rest of the sentence.
+        let fills = try ["0", "2"].map { weight in
+            try CommandRunner.run(["fill", "--model", cloze, "--k", "3", "--sentence-weight", weight, "--rescore", "4",
+                                   "--threads", "1", "the ___ sleep here ."])
+        }
+        XCTAssertEqual(fills.map(\.status), [0, 0], fills.map(\.error).joined())
+        XCTAssertNotEqual(fills[0].output, fills[1].output)
         // Without candidates: ranks over the whole vocabulary.
         let whole = try CommandRunner.run(["fill-eval", "--model", lm, "-", "--threads", "1"], stdin: "the ___ sleep here .\tcats\n")
         XCTAssertEqual(whole.status, 0, whole.error)
