@@ -15,16 +15,21 @@ struct ClozeScoringOptions: ParsableArguments {
     var rescore: Int = ClozeScoring().rescored
 
     func validate() throws {
-        if !(sentenceWeight >= 0 && sentenceWeight.isFinite) {
-            throw ValidationError("--sentence-weight must be a number of 0 or more, not \(sentenceWeight).")
+        // Beyond 100 the blank's own distribution no longer counts, and far beyond it the
+        // scores overflow to −∞.
+        if !(sentenceWeight >= 0 && sentenceWeight <= 100) {
+            throw ValidationError("--sentence-weight must lie in [0, 100], not \(sentenceWeight).")
         }
         if rescore < 0 { throw ValidationError("--rescore must be 0 or more, not \(rescore).") }
     }
 
-    /// Sets the scoring of every cloze model among `models`.
-    func apply(to models: [any BlankRanker]) {
+    /// The trained model of each run folder, cloze models set to score as these options say:
+    /// how `fill` and `fill-eval` load theirs.
+    func load(_ folders: [String]) throws -> [any BlankRanker] {
+        let models = try folders.map(loadBlankRanker(folder:))
         for case let cloze as TrainedClozeModel in models {
             cloze.scoring = ClozeScoring(sentenceWeight: sentenceWeight, rescored: rescore)
         }
+        return models
     }
 }

@@ -55,8 +55,7 @@ struct FillCommand: ParsableCommand {
 
     func run() throws {
         Threads.setCount(threads)
-        let ranker = try loadBlankRanker(folder: model)
-        scoring.apply(to: [ranker])
+        guard let ranker = try scoring.load([model]).first else { return }
         let words = try candidates.map { list in
             try list.split(separator: ",").map { token -> Int in
                 guard let id = ranker.vocabulary.existingID(for: String(token)), !ranker.vocabulary.isSpecial(id) else {

@@ -59,8 +59,7 @@ struct FillEvalCommand: ParsableCommand {
     func run() throws {
         Threads.setCount(threads)
         var folders = [model] + compare
-        var models = try folders.map(loadBlankRanker(folder:))
-        scoring.apply(to: models)
+        var models = try scoring.load(folders)
         for folder in compareLeft {
             // A folder also given with --model or --compare is loaded once.
             let loaded = try folders.firstIndex(of: folder).map { models[$0] } ?? loadBlankRanker(folder: folder)

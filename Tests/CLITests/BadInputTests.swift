@@ -505,7 +505,9 @@ final class BadInputTests: XCTestCase {
             Case(id: "L9 averaging from epoch 0", arguments: ["train", "--corpus", "corpus", "--average-from", "0"], status: 2,
                  message: "--average-from must be an epoch, 1 or more, not 0."),
             Case(id: "L10 negative sentence weight", arguments: ["fill", "--model", "run", "--sentence-weight", "-1", "the ___ sleeps"],
-                 status: 2, message: "--sentence-weight must be a number of 0 or more, not -1.0."),
+                 status: 2, message: "--sentence-weight must lie in [0, 100], not -1.0."),
+            Case(id: "L11 negative rescore count", arguments: ["fill-eval", "--model", "run", "--rescore", "-1", "one.txt"],
+                 status: 2, message: "--rescore must be 0 or more, not -1."),
         ])
     }
 }

@@ -160,11 +160,11 @@ final class ClozeTrainerTests: XCTestCase {
         trained.scoring = .direct
         let own = trained.wordLogProbabilities(context)
         XCTAssertEqual(trained.scores(context, candidates: candidates), candidates.map { own[$0] })
-        trained.scoring = ClozeScoring(sentenceWeight: 0.5, rescored: 3)
+        trained.scoring = ClozeScoring(sentenceWeight: 0.7, rescored: 3)
         let scored = trained.scores(context, candidates: candidates)
         for (i, id) in candidates.enumerated() {
             let words = context.left + [Int32(id)] + context.right
-            let expected = own[id] + 0.5 * summed(words, known: [0, 2, 3, 4])
+            let expected = own[id] + 0.7 * summed(words, known: [0, 2, 3, 4])
             XCTAssertEqual(scored[i], expected, accuracy: 1e-4, v.tokens[id])
         }
 
@@ -174,6 +174,11 @@ final class ClozeTrainerTests: XCTestCase {
         let dog = v.id(for: "dog")
         XCTAssertEqual(trained.sentenceTerms(first, candidates: [dog])[0],
                        summed(first.left + [Int32(dog)] + first.right, known: [0]), accuracy: 1e-4)
+
+        // A blank alone has no other words: its own distribution, and no model pass to trap on.
+        let alone = try BlankedSentence("___", run: trained).context(ofBlankAt: 0)
+        XCTAssertEqual(trained.sentenceTerms(alone, candidates: [dog, dog]), [0, 0])
+        XCTAssertEqual(trained.best(alone, count: 2).count, 2)
 
         // The three best of the blank's own distribution come first, reordered by their score;
         // every word's rank is its place in the list; the probabilities still sum to one.
@@ -188,6 +193,8 @@ final class ClozeTrainerTests: XCTestCase {
         for (place, word) in list.prefix(8).enumerated() {
             XCTAssertEqual(trained.rank(of: word.id, in: context), place + 1, v.tokens[word.id])
         }
+        XCTAssertEqual(trained.best(context, count: 2), Array(list.prefix(2)))
+        XCTAssertEqual(trained.best(context, count: Int.max).count, wordCount)
         XCTAssertEqual(Array(list.dropFirst(3).prefix(5).map(\.id)),
                        largestScores(own.map(Float.init), count: 8).filter { !head.contains($0) })
     }

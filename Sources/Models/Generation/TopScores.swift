@@ -7,7 +7,7 @@
 public func largestScores(_ scores: [Float], count: Int) -> [Int] {
     guard count > 0 else { return [] }
     var best: [Int] = []
-    best.reserveCapacity(count + 1)
+    best.reserveCapacity(min(count, scores.count) + 1)
     for (id, score) in scores.enumerated() where score > -Float.infinity {
         if best.count == count, let last = best.last, !(score > scores[last]) { continue }
         // Insert after every kept id whose score is >= this one (equal scores keep id order).

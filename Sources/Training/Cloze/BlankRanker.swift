@@ -13,11 +13,13 @@ public protocol BlankRanker: TrainedRun, BlankFilling {
     var kindName: String { get }
 
     /// ln-scores of `candidates` (word ids) for the blank, comparable with each other: equal to
-    /// ln P(word | context) up to one constant.
+    /// ln P(word | context) up to one constant, except that a cloze model's sentence scoring
+    /// (`ClozeScoring`) adds its weighted sentence terms.
     func scores(_ context: BlankContext, candidates: [Int]) -> [Double]
 
     /// The `count` best words for the blank, best first, with their probabilities among all
-    /// words (exact to at least four decimals).
+    /// words (exact to at least four decimals). Under sentence scoring the rescored words come
+    /// first, so a later word may show a higher probability than one above it.
     func best(_ context: BlankContext, count: Int) -> [WordScore]
 
     /// The rank of `answer` among all words (1 = the model's first choice): one more than the

@@ -40,7 +40,7 @@ public final class TrainedClozeModel: TrainedRun {
 /// the rest of the sentence fits the word: with w in the blank, the model predicts every other
 /// known word from both sides, and λ times the sum of their ln-probabilities is added,
 ///
-///     score(w) = ln P(w | left, right) + λ · Σ_{i ≠ blank} ln P(x_i | sentence with w),
+///     score(w) = ln P(w | left, right) + λ · Σ_{known i ≠ blank} ln P(x_i | sentence with w),
 ///
 /// the analogue of a language model scoring whole sentences (a pseudo-log-likelihood, as masked
 /// language models are scored). λ = 0.5 was chosen on items made from PTB's validation text.
@@ -77,11 +77,22 @@ extension TrainedClozeModel: WholeDistributionRanker {
     }
 
     public func scores(_ context: BlankContext, candidates: [Int]) -> [Double] {
-        let all = wordLogProbabilities(context)
-        let direct = candidates.map { all[$0] }
+        scores(context, candidates: candidates, own: wordLogProbabilities(context))
+    }
+
+    /// `scores` given the blank's own distribution `own` (from `wordLogProbabilities`).
+    func scores(_ context: BlankContext, candidates: [Int], own: [Double]) -> [Double] {
+        let direct = candidates.map { own[$0] }
         guard scoring.sentenceWeight != 0 else { return direct }
         let terms = sentenceTerms(context, candidates: candidates)
         return zip(direct, terms).map { $0 + scoring.sentenceWeight * $1 }
+    }
+
+    /// The head rescored over the whole vocabulary: the best words of `own`, none when sentence
+    /// scoring is off.
+    func rescoredHead(_ own: [Double]) -> [Int] {
+        guard scoring.rescoresVocabulary else { return [] }
+        return largestScores(own.map(Float.init), count: min(scoring.rescored, wordIDs.count))
     }
 
     /// The `count` best words in the order sentence scoring gives: the `rescored` best words of
@@ -90,16 +101,16 @@ extension TrainedClozeModel: WholeDistributionRanker {
     /// probabilities of all words still sum to one.
     public func best(_ context: BlankContext, count: Int) -> [WordScore] {
         let all = wordLogProbabilities(context)
-        let head = largestScores(all.map(Float.init), count: scoring.rescoresVocabulary ? scoring.rescored : 0)
+        let head = rescoredHead(all)
         var list: [WordScore] = []
         if !head.isEmpty {
             let mass = head.reduce(0) { $0 + exp(all[$1]) }
-            list = Self.normalised(head, scores(context, candidates: head)).map {
+            list = Self.normalised(head, scores(context, candidates: head, own: all)).map {
                 WordScore(id: $0.id, probability: mass * $0.probability)
             }
         }
         let taken = Set(head)
-        for id in largestScores(all.map(Float.init), count: count + head.count) where !taken.contains(id) {
+        for id in largestScores(all.map(Float.init), count: min(count, wordIDs.count) + head.count) where !taken.contains(id) {
             list.append(WordScore(id: id, probability: exp(all[id])))
         }
         return Array(list.prefix(count))
@@ -108,9 +119,9 @@ extension TrainedClozeModel: WholeDistributionRanker {
     public func rank(of answer: Int, in context: BlankContext) -> Int {
         let all = wordLogProbabilities(context)
         guard scoring.rescoresVocabulary else { return 1 + wordIDs.reduce(0) { $0 + (all[$1] > all[answer] ? 1 : 0) } }
-        let head = largestScores(all.map(Float.init), count: scoring.rescored)
+        let head = rescoredHead(all)
         if let mine = head.firstIndex(of: answer) {
-            let rescored = scores(context, candidates: head)
+            let rescored = scores(context, candidates: head, own: all)
             return 1 + rescored.filter { $0 > rescored[mine] }.count
         }
         let taken = Set(head)
