@@ -109,8 +109,13 @@ extension WholeDistributionRanker {
     }
 
     public func rank(of answer: Int, in context: BlankContext) -> Int {
-        let all = wordLogProbabilities(context)
-        return 1 + wordIDs.reduce(0) { $0 + (all[$1] > all[answer] ? 1 : 0) }
+        rank(of: answer, in: wordLogProbabilities(context))
+    }
+
+    /// One more than the number of words, other than those `excluded`, that `all` scores
+    /// strictly higher than `answer`.
+    func rank(of answer: Int, in all: [Double], excluding excluded: Set<Int> = []) -> Int {
+        1 + wordIDs.reduce(0) { $0 + (!excluded.contains($1) && all[$1] > all[answer] ? 1 : 0) }
     }
 
     /// A row of natural-log probabilities over the vocabulary, specials set to −∞ and the words

@@ -102,6 +102,7 @@ extension TrainedClozeModel: WholeDistributionRanker {
     public func best(_ context: BlankContext, count: Int) -> [WordScore] {
         let all = wordLogProbabilities(context)
         let head = rescoredHead(all)
+        let ordered = all.map(Float.init)
         var list: [WordScore] = []
         if !head.isEmpty {
             let mass = head.reduce(0) { $0 + exp(all[$1]) }
@@ -110,7 +111,7 @@ extension TrainedClozeModel: WholeDistributionRanker {
             }
         }
         let taken = Set(head)
-        for id in largestScores(all.map(Float.init), count: min(count, wordIDs.count) + head.count) where !taken.contains(id) {
+        for id in largestScores(ordered, count: min(count, wordIDs.count) + head.count) where !taken.contains(id) {
             list.append(WordScore(id: id, probability: exp(all[id])))
         }
         return Array(list.prefix(count))
@@ -118,14 +119,12 @@ extension TrainedClozeModel: WholeDistributionRanker {
 
     public func rank(of answer: Int, in context: BlankContext) -> Int {
         let all = wordLogProbabilities(context)
-        guard scoring.rescoresVocabulary else { return 1 + wordIDs.reduce(0) { $0 + (all[$1] > all[answer] ? 1 : 0) } }
         let head = rescoredHead(all)
         if let mine = head.firstIndex(of: answer) {
             let rescored = scores(context, candidates: head, own: all)
             return 1 + rescored.filter { $0 > rescored[mine] }.count
         }
-        let taken = Set(head)
-        return 1 + head.count + wordIDs.reduce(0) { $0 + (!taken.contains($1) && all[$1] > all[answer] ? 1 : 0) }
+        return head.count + rank(of: answer, in: all, excluding: Set(head))
     }
 }
 
