@@ -27,9 +27,12 @@ struct ClozeScoringOptions: ParsableArguments {
     /// how `fill` and `fill-eval` load theirs.
     func load(_ folders: [String]) throws -> [any BlankRanker] {
         let models = try folders.map(loadBlankRanker(folder:))
-        for case let cloze as TrainedClozeModel in models {
-            cloze.scoring = ClozeScoring(sentenceWeight: sentenceWeight, rescored: rescore)
-        }
+        for model in models { apply(to: model) }
         return models
+    }
+
+    /// Sets a cloze model to score as these options say; any other model is left as it is.
+    func apply(to model: Any?) {
+        (model as? TrainedClozeModel)?.scoring = ClozeScoring(sentenceWeight: sentenceWeight, rescored: rescore)
     }
 }

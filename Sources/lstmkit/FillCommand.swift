@@ -34,7 +34,7 @@ struct FillCommand: ParsableCommand {
     @Option(name: .customLong("k"), help: "How many words to show per blank.")
     var k = 10
 
-    @Option(help: ArgumentHelp("Rank only these words, comma-separated (probabilities among them).", valueName: "w1,w2,..."))
+    @Option(help: ArgumentHelp("Rank only these words, comma-separated (probabilities among them; a repeated word counts once).", valueName: "w1,w2,..."))
     var candidates: String?
 
     @OptionGroup var scoring: ClozeScoringOptions
@@ -56,12 +56,14 @@ struct FillCommand: ParsableCommand {
     func run() throws {
         Threads.setCount(threads)
         guard let ranker = try scoring.load([model]).first else { return }
+        // A word listed twice is ranked once, where it first appears.
         let words = try candidates.map { list in
-            try list.split(separator: ",").map { token -> Int in
+            var seen = Set<Int>()
+            return try list.split(separator: ",").compactMap { token -> Int? in
                 guard let id = ranker.vocabulary.existingID(for: String(token)), !ranker.vocabulary.isSpecial(id) else {
                     throw FillError.candidateNotInVocabulary(String(token), folder: model)
                 }
-                return id
+                return seen.insert(id).inserted ? id : nil
             }
         }
         if sentences.isEmpty {

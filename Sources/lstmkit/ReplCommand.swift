@@ -14,7 +14,8 @@ struct ReplCommand: ParsableCommand {
             cost. Commands: :k N, :temp T, :top-k K, :top-p P, :seed S, :gen N, :score SENTENCE, \
             :fill SENTENCE (blanks written ___), :settings, :reset, :help, :quit (:help explains them). \
             A cloze model (train --task cloze) predicts typed text's next word from the left alone \
-            and fills blanks from both sides; a language model fills them by scoring whole sentences. On a terminal lines can be \
+            and fills blanks from both sides (--sentence-weight and --rescore as in fill); a language \
+            model fills them by scoring whole sentences. On a terminal lines can be \
             edited, Tab completes words, and history is kept in ~/.lstmkit_history (or \
             $LSTMKIT_HISTORY). When standard input is not a terminal, each line prints one block of \
             predictions and the REPL ends with the input: printf 'the stock\\n' | lstmkit repl \
@@ -28,6 +29,8 @@ struct ReplCommand: ParsableCommand {
     var k = 10
 
     @OptionGroup var sampling: SamplingArguments
+
+    @OptionGroup var scoring: ClozeScoringOptions
 
     @Option(name: .customLong("history-file"), help: ArgumentHelp(
         "Where the line history is kept (default $LSTMKIT_HISTORY, else ~/.lstmkit_history).", valueName: "file"))
@@ -49,6 +52,7 @@ struct ReplCommand: ParsableCommand {
     func run() throws {
         let start = DispatchTime.now().uptimeNanoseconds
         let (model, title, blankFiller) = try modelOptions.load()
+        scoring.apply(to: blankFiller)
         let loading = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         if measureLatency {
             try measure(model, title: title, loading: loading)

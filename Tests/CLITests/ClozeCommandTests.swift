@@ -68,6 +68,18 @@ final class ClozeCommandTests: XCTestCase {
         XCTAssertEqual(repl.status, 0, repl.error)
         XCTAssertTrue(repl.output.hasPrefix("the →\n"), repl.output)
         XCTAssertTrue(repl.output.contains("\nblank →\n"), repl.output)
+        // The REPL's :fill scores with --sentence-weight too.
+        let repls = try ["0", "2"].map { weight in
+            try CommandRunner.run(["repl", "--model", cloze, "--k", "2", "--sentence-weight", weight, "--threads", "1"],
+                                  stdin: ":fill the ___ sleep here .\n")
+        }
+        XCTAssertEqual(repls.map(\.status), [0, 0], repls.map(\.error).joined())
+        XCTAssertNotEqual(repls[0].output, repls[1].output)
+        // A candidate listed twice is ranked once.
+        let repeated = try CommandRunner.run(["fill", "--model", cloze, "--candidates", "cats,cat,cats", "--threads", "1",
+                                              "the ___ sleep here ."])
+        XCTAssertEqual(repeated.status, 0, repeated.error)
+        XCTAssertEqual(repeated.output.split(separator: "\n").count, 3, repeated.output)
 
         let items = folder + "/items.tsv"
         let make = try CommandRunner.run(["cloze", "make", "--from", folder + "/corpus/test.txt", "--count", "8", "--seed", "2",
@@ -85,15 +97,17 @@ final class ClozeCommandTests: XCTestCase {
         }
 
         // Bad lines are named and skipped; the rest is evaluated for both models.
-        try (again.output + "no blank\tcat\nthe ___ ___ .\tcat\nthe ___ sleep .\tzebra\nonly one field\n")
+        try (again.output + "no blank\tcat\nthe ___ ___ .\tcat\nthe ___ sleep .\tzebra\nonly one field\n"
+             + "the ___ sleep .\tcats\tcats,cat,cats\n")
             .write(toFile: items, atomically: true, encoding: .utf8)
         let eval = try CommandRunner.run(["fill-eval", "--model", cloze, "--compare", lm, items, "--threads", "1"])
         XCTAssertEqual(eval.status, 0, eval.error)
-        XCTAssertTrue(eval.output.hasPrefix("\(items): 8 items evaluated over each item's candidates, 4 lines skipped"), eval.output)
+        XCTAssertTrue(eval.output.hasPrefix("\(items): 8 items evaluated over each item's candidates, 5 lines skipped"), eval.output)
         XCTAssertTrue(eval.output.contains("acc@1") && eval.output.contains("cloze model") && eval.output.contains("language model"),
                       eval.output)
         XCTAssertTrue(eval.output.contains("item by item") && eval.output.contains("McNemar"), eval.output)
-        for (line, cause) in [(9, "no blank"), (10, "2 blanks"), (11, "'zebra' is not a word"), (12, "tab-separated fields")] {
+        for (line, cause) in [(9, "no blank"), (10, "2 blanks"), (11, "'zebra' is not a word"), (12, "tab-separated fields"),
+                              (13, "names 'cats' twice")] {
             XCTAssertTrue(eval.error.contains("skipped \(items):\(line): ") && eval.error.contains(cause), eval.error)
         }
         // --compare-left: the language model again, ranking by the left side alone; --ranks: per item.

@@ -77,6 +77,10 @@ public struct ClozeItem: Equatable, Sendable {
             let candidates = fields[2].split(separator: ",", omittingEmptySubsequences: false)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
             guard !candidates.contains(where: \.isEmpty) else { return .failure(Cause(text: "the candidates list has an empty entry")) }
+            var seen = Set<String>()
+            if let repeated = candidates.first(where: { !seen.insert($0).inserted }) {
+                return .failure(Cause(text: "the candidates list names '\(repeated)' twice"))
+            }
             guard candidates.contains(answer) else {
                 return .failure(Cause(text: "the answer '\(answer)' is not among the candidates \(fields[2])"))
             }
