@@ -30,7 +30,7 @@ struct TrainCommand: ParsableCommand {
             default: 2×200 LSTM, dropout 0.2, SGD lr 20 with clip 0.25 on the time-averaged loss, \
             bptt 35, batch 20, lr ÷4 when validation stops improving, 40 epochs.
             Presets zaremba-small|medium|large set Zaremba et al. (2014)'s PTB configurations; a \
-            flag that contradicts the preset is an error (--epochs may change, and --cell gru|rnn \
+            flag that contradicts the preset is an error (--epochs and --average-from may change, and --cell gru|rnn \
             trains the baselines with the same recipe).
             The run folder receives config.json, vocab.tsv, model.safetensors (best valid), \
             last.safetensors (resumable state), metrics.jsonl and curves.svg. Ctrl-C saves and \
@@ -46,8 +46,9 @@ struct TrainCommand: ParsableCommand {
             0.3, 10% of positions trained without right context (--left-only-rate), weights \
             initialised in ±0.1, Adam lr 0.004 with clip 1, batch 32, lr ÷2 when validation stops improving, 20 epochs. \
             --preset cloze-tied spends about the same parameters differently: 2×300 each way, the \
-            output layer tied to the 200-wide embedding, dropout 0.2, weight drop 0.25, lr ÷1.5 \
-            each epoch after 8, 15 epochs.
+            output layer tied to the 200-wide embedding, dropout 0.2, weight drop 0.25, lr held at \
+            0.004 with the weights averaged from epoch 9 (left out when --epochs ends before it), \
+            24 epochs.
             """
     )
 
@@ -338,6 +339,8 @@ struct TrainCommand: ParsableCommand {
         if let initRange { t.initRange = initRange == 0 ? nil : initRange }
         if let epochs { t.epochs = epochs }
         if let averageFrom { t.averageFrom = averageFrom }
+        // A preset's averaging that would start after a shortened run ends is left out.
+        if averageFrom == nil, let from = t.averageFrom, from > t.epochs { t.averageFrom = nil }
         if let evalBatchSize { t.evalBatchSize = evalBatchSize }
         if let seed { t.seed = seed }
         if let logEvery { t.logEvery = logEvery }

@@ -139,6 +139,22 @@ final class ClozeCommandTests: XCTestCase {
         XCTAssertTrue(whole.output.contains("1 item evaluated over the whole vocabulary"), whole.output)
     }
 
+    /// cloze-tied averages from epoch 9; a run cut shorter than that trains without averaging
+    /// instead of refusing, and --average-from still sets it.
+    func testTiedPresetDropsAveragingThatWouldStartAfterTheLastEpoch() throws {
+        let short = try CommandRunner.run(["train", "--task", "cloze", "--preset", "cloze-tied", "--corpus", folder + "/corpus",
+                                           "--out", folder + "/short", "--epochs", "1", "--threads", "1"])
+        XCTAssertEqual(short.status, 0, short.error)
+        XCTAssertFalse(short.error.contains("weights averaged"), short.error)
+        let config = try String(contentsOfFile: folder + "/short/config.json", encoding: .utf8)
+        XCTAssertFalse(config.contains("averageFrom"), config)
+        XCTAssertTrue(config.contains("\"constant\" : {"), config)
+        XCTAssertTrue(config.contains("\"preset\" : \"cloze-tied\""), config)
+        assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--preset", "cloze-tied", "--corpus", folder + "/corpus",
+                                                  "--out", folder + "/late", "--epochs", "1", "--average-from", "2"]),
+                           status: 2, contains: "--average-from 2 is later than the last epoch (1)")
+    }
+
     func testBadInputsAreOneLineErrors() throws {
         assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/corpus", "--bptt", "20"]),
                            status: 2, contains: "--bptt applies to language models only")
@@ -158,6 +174,9 @@ final class ClozeCommandTests: XCTestCase {
         assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/missing", "--preset", "cloze-tied",
                                                   "--weight-drop", "0.5"]),
                            status: 2, contains: "--weight-drop 0.5 contradicts --preset cloze-tied (which sets 0.25)")
+        assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/missing", "--preset", "cloze-tied",
+                                                  "--schedule", "step"]),
+                           status: 2, contains: "--schedule step contradicts --preset cloze-tied (which sets constant)")
         assertOneLineError(try CommandRunner.run(["cloze", "make", "--from", folder + "/corpus/test.txt"]),
                            status: 2, contains: "Give the vocabulary")
         assertOneLineError(try CommandRunner.run(["fill", "--model", folder + "/corpus", "the ___ ."]),
