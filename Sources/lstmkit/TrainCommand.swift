@@ -318,6 +318,16 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
+    /// How the rate changes, for the start line: "held", "÷1.5 each epoch after 8", "÷4 on plateau".
+    static func describe(_ decay: LearningRateSchedule.Decay) -> String {
+        func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
+        switch decay {
+        case .constant: return "held"
+        case let .afterEpoch(epochs, factor): return "÷\(number(factor)) each epoch after \(epochs)"
+        case let .onPlateau(factor, _, _): return "÷\(number(factor)) on plateau"
+        }
+    }
+
     /// The model and training settings from the defaults, the preset and the flags.
     func settings() throws -> Chosen {
         let kind = task ?? .lm
@@ -407,7 +417,9 @@ struct TrainCommand: ParsableCommand {
             String(format: "%d training tokens, %d valid, %d test; vocabulary %d (covers %.2f%% of train)",
                    data.train.count, data.valid.count, data.test.count, data.vocabulary.count, data.trainCoverage * 100),
         ]
-        let schedule = "\(t.optimizer.rawValue) lr \(t.learningRate), batch \(t.batchSize)"
+        let schedule = "\(t.optimizer.rawValue) lr \(t.learningRate)"
+            + (t.schedule.warmupSteps > 0 ? " (after \(t.schedule.warmupSteps) warm-up steps)" : "")
+            + " \(Self.describe(t.schedule.decay)), batch \(t.batchSize)"
         let ending = "\(t.epochs) epoch\(t.epochs == 1 ? "" : "s")"
             + (t.averageFrom.map { ", weights averaged from epoch \($0)" } ?? "") + ", \(Threads.count) thread\(Threads.count == 1 ? "" : "s") → \(folder)"
         switch kind {

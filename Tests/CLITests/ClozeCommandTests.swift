@@ -146,6 +146,7 @@ final class ClozeCommandTests: XCTestCase {
                                            "--out", folder + "/short", "--epochs", "1", "--threads", "1"])
         XCTAssertEqual(short.status, 0, short.error)
         XCTAssertFalse(short.error.contains("weights averaged"), short.error)
+        XCTAssertTrue(short.error.contains("adam lr 0.004 held, batch 32 sentences, 1 epoch"), short.error)
         let config = try String(contentsOfFile: folder + "/short/config.json", encoding: .utf8)
         XCTAssertFalse(config.contains("averageFrom"), config)
         XCTAssertTrue(config.contains("\"constant\" : {"), config)

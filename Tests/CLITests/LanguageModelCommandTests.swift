@@ -22,6 +22,7 @@ final class LanguageModelCommandTests: XCTestCase {
         XCTAssertEqual(train.status, 0, train.error)
         XCTAssertTrue(train.output.contains("test perplexity"), train.output)
         XCTAssertTrue(train.error.contains("epoch 2/2"), "piped progress goes to standard error as plain lines")
+        XCTAssertTrue(train.error.contains("sgd lr 20.0 ÷4 on plateau, batch 4"), train.error)
         XCTAssertFalse(train.error.contains("\r"), "no live bar when not on a terminal")
 
         let eval = try CommandRunner.run(["eval", "--model", run, folder + "/corpus/test.txt", "--threads", "1"])
