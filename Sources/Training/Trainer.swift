@@ -89,7 +89,8 @@ public final class Trainer<Task: TrainingTask> {
     ///
     /// - Parameter epochs: when given, the run's planned epoch count becomes this (recorded in
     ///   its `config.json`): a finished run trains on, an unfinished one may stop earlier. It
-    ///   must leave at least the epoch in progress to do.
+    ///   must leave at least the epoch in progress to do. Averaging planned to start after the
+    ///   new last epoch is dropped, unless `averageFrom` is given.
     /// - Parameter averageFrom: when given, the epoch from which the weights are averaged
     ///   (recorded in `config.json`); it must not have started, nor may an average under way change.
     public convenience init(resuming folder: String, epochs: Int? = nil, averageFrom: Int? = nil,
@@ -100,6 +101,13 @@ public final class Trainer<Task: TrainingTask> {
         let plannedAverage = configuration.training.averageFrom
         if let epochs { configuration.training.epochs = epochs }
         if let averageFrom { configuration.training.averageFrom = averageFrom }
+        // A shortened plan that ends before the planned average starts drops the average (it
+        // cannot have started: the epochs done are fewer than the new count).
+        var averageDropped: Int? = nil
+        if averageFrom == nil, let epochs, let from = plannedAverage, from > epochs {
+            configuration.training.averageFrom = nil
+            averageDropped = from
+        }
         let vocabulary: Vocabulary
         do { vocabulary = try Vocabulary(contentsOf: folder + "/vocab.tsv") } catch {
             throw TrainingError.notARun(folder: folder, cause: "\(error)")
@@ -143,6 +151,9 @@ public final class Trainer<Task: TrainingTask> {
             try configuration.write(to: paths.config)
         }
         if newEpochs, let epochs { notes.append("\(folder): \(epochs) epochs planned (was \(plannedEpochs))") }
+        if let averageDropped {
+            notes.append("\(folder): weights not averaged (the plan averaged from epoch \(averageDropped), after the last)")
+        }
         if newAverage, let averageFrom {
             notes.append("\(folder): weights averaged from epoch \(averageFrom)"
                 + (plannedAverage.map { " (was \($0))" } ?? ""))

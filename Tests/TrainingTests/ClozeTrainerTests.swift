@@ -138,6 +138,29 @@ final class ClozeTrainerTests: XCTestCase {
         }
     }
 
+    /// A resume that shortens the plan to end before its planned average starts trains on
+    /// without averaging (and records so) instead of refusing; an explicit average is kept.
+    func testResumeShorterThanThePlannedAverageDropsIt() throws {
+        var (c, corpus) = try configuration(epochs: 3)
+        c.training.averageFrom = 3
+        let run = folder + "/short"
+        var updates = 0
+        let interrupting = try quietTrainer(c, corpus, out: run, sink: { _ in
+            updates += 1
+            if updates == 5 { raise(SIGINT) }  // early in epoch 1
+        })
+        XCTAssertTrue(try interrupting.run().interrupted)
+        let quiet = ProgressReporter(mode: .plain(every: 1000), sink: { _ in })
+        XCTAssertThrowsError(try ClozeTrainer(resuming: run, epochs: 2, averageFrom: 3, progress: quiet, say: { _ in }))
+        let kept = try ClozeTrainer(resuming: run, epochs: 3, progress: quiet, say: { _ in })
+        XCTAssertEqual(kept.task.configuration.training.averageFrom, 3)
+        let resumed = try ClozeTrainer(resuming: run, epochs: 2, progress: quiet, say: { _ in })
+        XCTAssertNil(resumed.task.configuration.training.averageFrom)
+        XCTAssertTrue(resumed.notes.contains { $0.contains("weights not averaged (the plan averaged from epoch 3") }, "\(resumed.notes)")
+        XCTAssertNil(try ClozeRunConfiguration.read(folder: run).training.averageFrom)
+        XCTAssertFalse(try resumed.run().interrupted)
+    }
+
     /// Sentence scoring adds λ times the ln-probabilities of the sentence's other known words,
     /// each predicted with the candidate in the blank, computed here one sentence at a time from
     /// the model's full (N, V) distribution; whole-vocabulary lists and ranks agree with it.
