@@ -1,7 +1,8 @@
 import ArgumentParser
+import Models
 import Training
 
-/// --sentence-weight and --rescore, shared by `fill` and `fill-eval`: how a cloze model ranks
+/// --sentence-weight and --rescore, shared by `fill`, `fill-eval` and `repl` (for `:fill`): how a cloze model ranks
 /// the words for a blank (see `ClozeScoring`). A language model ignores them.
 struct ClozeScoringOptions: ParsableArguments {
     @Option(name: .customLong("sentence-weight"), help: ArgumentHelp(
@@ -32,7 +33,7 @@ struct ClozeScoringOptions: ParsableArguments {
     }
 
     /// Sets a cloze model to score as these options say; any other model is left as it is.
-    func apply(to model: Any?) {
+    func apply(to model: (any BlankFilling)?) {
         (model as? TrainedClozeModel)?.scoring = ClozeScoring(sentenceWeight: sentenceWeight, rescored: rescore)
     }
 }

@@ -35,7 +35,8 @@ struct TrainCommand: ParsableCommand {
             The run folder receives config.json, vocab.tsv, model.safetensors (best valid), \
             last.safetensors (resumable state), metrics.jsonl and curves.svg. Ctrl-C saves and \
             stops cleanly; --resume continues bit for bit (same --threads); --resume with --epochs N \
-            changes the plan to N epochs, so a finished run can train on. --average-from E keeps a \
+            changes the plan to N epochs, so a finished run can train on (an average planned to start \
+            after epoch N is dropped). --average-from E keeps a \
             running mean of the weights over every step from epoch E on (Polyak averaging, as in \
             AWD-LSTM): each epoch validates both the trained and the averaged weights and \
             model.safetensors keeps the better; a resumed run may set it for an epoch not yet started.
@@ -100,7 +101,7 @@ struct TrainCommand: ParsableCommand {
     var batchSize: Int?
     @Option(help: "Truncated-BPTT steps per chunk (default 35).")
     var bptt: Int?
-    @Option(help: "Passes over the training text (default 40); with --resume, the new total.")
+    @Option(help: "Passes over the training text (default 40; a preset's own, cloze-small 20, cloze-tied 24); with --resume, the new total.")
     var epochs: Int?
     @Option(name: .customLong("average-from"), help: ArgumentHelp(
         "From this epoch on, also validate a running mean of the weights over every step and keep it when better; with --resume, an epoch not yet started.",
