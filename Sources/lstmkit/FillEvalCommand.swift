@@ -15,7 +15,8 @@ struct FillEvalCommand: ParsableCommand {
             every word of the model's vocabulary (specials never count). --compare adds models, \
             shown side by side on the same items: an item counts only when every model can take \
             it; each is then set against the first item by item (the items only one of the two \
-            got right, and the exact two-sided McNemar p of that split). Lines that cannot be \
+            got right, the first's lead in accuracy@1 with its paired 95% interval, and the exact \
+            two-sided McNemar p of that split). Lines that cannot be \
             evaluated (no blank, two blanks, an answer or candidate outside a vocabulary, a \
             malformed line) are named with their line number on standard error and skipped. When the items carry the distance and attractor columns of \
             corpora/toy-en/agreement.tsv, accuracy@1 is also broken down by each, and by \
@@ -123,13 +124,15 @@ struct FillEvalCommand: ParsableCommand {
         // Each compared model against the first, item by item: is the difference in acc@1 more
         // than the luck of the draw of items?
         if models.count > 1 {
-            var pairs = [["model", "\(names[0]) only", "it only", "p"]]
+            var pairs = [["model", "\(names[0]) only", "it only", "\(names[0]) lead", "95% interval", "p"]]
+            func points(_ x: Double) -> String { String(format: "%+.2f", x * 100) }
             for m in 1..<models.count {
                 let c = evaluation.paired(0, m)
-                pairs.append([names[m], String(c.onlyFirst), String(c.onlySecond), Self.pValue(c.pValue)])
+                pairs.append([names[m], String(c.onlyFirst), String(c.onlySecond), points(c.difference),
+                              points(c.interval.lowerBound) + " to " + points(c.interval.upperBound), Self.pValue(c.pValue)])
             }
             text += "\nacc@1 item by item against \(names[0]): items only one of the two got right, "
-                + "exact two-sided McNemar p\n"
+                + "\(names[0])'s lead in points, exact two-sided McNemar p\n"
                 + Self.table(pairs, rightAligned: 1...)
         }
         // Up to 12 tokens each distance has its row; beyond that, rows of five (1-5, 6-10, …).

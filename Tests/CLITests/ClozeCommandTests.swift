@@ -106,6 +106,7 @@ final class ClozeCommandTests: XCTestCase {
         XCTAssertTrue(eval.output.contains("acc@1") && eval.output.contains("cloze model") && eval.output.contains("language model"),
                       eval.output)
         XCTAssertTrue(eval.output.contains("item by item") && eval.output.contains("McNemar"), eval.output)
+        XCTAssertTrue(eval.output.contains("95% interval") && eval.output.contains(" to "), eval.output)
         for (line, cause) in [(9, "no blank"), (10, "2 blanks"), (11, "'zebra' is not a word"), (12, "tab-separated fields"),
                               (13, "names 'cats' twice")] {
             XCTAssertTrue(eval.error.contains("skipped \(items):\(line): ") && eval.error.contains(cause), eval.error)

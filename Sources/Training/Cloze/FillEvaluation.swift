@@ -83,13 +83,32 @@ public struct FillEvaluation {
         public var onlyFirst: Int
         /// Items the second model got right and the first wrong.
         public var onlySecond: Int
+        /// Items both models ranked.
+        public var items: Int
         /// Exact two-sided McNemar p-value: the sign test on the items only one got right.
         public var pValue: Double
 
-        public init(onlyFirst: Int, onlySecond: Int) {
+        public init(onlyFirst: Int, onlySecond: Int, items: Int) {
+            precondition(items >= onlyFirst + onlySecond, "more discordant items than items")
             self.onlyFirst = onlyFirst
             self.onlySecond = onlySecond
+            self.items = items
             pValue = Self.exactTwoSidedP(onlyFirst, onlySecond)
+        }
+
+        /// The first model's accuracy@1 minus the second's, (b − c) / n.
+        public var difference: Double {
+            items == 0 ? 0 : Double(onlyFirst - onlySecond) / Double(items)
+        }
+
+        /// The 95% confidence interval of `difference` for paired items (Wald): the difference
+        /// ± 1.96 · √(b + c − (b − c)²/n) / n, where b and c are the items only one model got
+        /// right. It says how far the difference could move with another draw of as many items.
+        public var interval: ClosedRange<Double> {
+            guard items > 0 else { return 0...0 }
+            let n = Double(items), b = Double(onlyFirst), c = Double(onlySecond)
+            let halfWidth = 1.959963984540054 * (max(0, b + c - (b - c) * (b - c) / n)).squareRoot() / n
+            return (difference - halfWidth)...(difference + halfWidth)
         }
 
         /// 2 · P(X ≤ min(b, c)) for X ~ Binomial(b + c, ½), capped at 1; 1 when b + c = 0.
@@ -115,7 +134,7 @@ public struct FillEvaluation {
             if ra == 1 && rb != 1 { onlyA += 1 }
             if rb == 1 && ra != 1 { onlyB += 1 }
         }
-        return PairedComparison(onlyFirst: onlyA, onlySecond: onlyB)
+        return PairedComparison(onlyFirst: onlyA, onlySecond: onlyB, items: min(ranks[a].count, ranks[b].count))
     }
 
     struct Cause: Error { var text: String }
