@@ -12,13 +12,14 @@ build: bootstrap
 
 # The main job: train a small LSTM language model on corpora/toy-en (about a minute on two
 # cores), then ask it for the next word after prompts whose verb must agree with a subject
-# several words back; forecast a seasonal series; train the toy English -> French translator
-# and show its translations and alignments. The runs/demo* folders are the demo's own and are
+# several words back; train a small BiLSTM fill-in-the-blank model on the same corpus and let
+# the words after a blank decide it; forecast a seasonal series; train the toy English -> French
+# translator and show its translations and alignments. The runs/demo* folders are the demo's own and are
 # replaced each time.
 DEMO_DIR = runs/demo
 DEMO_PROMPTS = 'the keys to the old cabinet\n:reset\nthe key to the old cabinets\n:reset\nthe doctors who see the princess\n:reset\nthe doctor who sees the princesses\n:reset\nmy aunts behind the tall fox\n'
 demo: build
-	@rm -rf $(DEMO_DIR) $(DEMO_DIR)-series $(DEMO_DIR)-translate
+	@rm -rf $(DEMO_DIR) $(DEMO_DIR)-cloze $(DEMO_DIR)-series $(DEMO_DIR)-translate
 	$(LSTMKIT) train --corpus corpora/toy-en --out $(DEMO_DIR) --hidden 128 --layers 2 --dropout 0.2 --epochs 6 --log-every 100
 	@echo "--- next-word predictions (the verb must agree with the subject, not the nearest noun):"
 	@printf $(DEMO_PROMPTS) | $(LSTMKIT) repl --model $(DEMO_DIR) --k 3
@@ -26,6 +27,13 @@ demo: build
 	@$(LSTMKIT) generate --model $(DEMO_DIR) --prompt "the" --words 25 --seed 7
 	@echo "--- training curves: $(DEMO_DIR)/curves.svg   metrics: $(DEMO_DIR)/metrics.jsonl"
 	@echo "--- explore it yourself: $(LSTMKIT) repl --model $(DEMO_DIR)"
+	@echo "--- fill in the blank: a BiLSTM cloze model reads both sides of the blank (about 20 seconds to train):"
+	@$(LSTMKIT) train --task cloze --corpus corpora/toy-en --out $(DEMO_DIR)-cloze --hidden 96 --embedding 96 \
+		--projection 96 --layers 1 --dropout 0.1 --epochs 4 --log-every 100
+	@echo "--- the verb after the blank decides the number of the noun in it:"
+	@$(LSTMKIT) fill --model $(DEMO_DIR)-cloze --k 3 "the ___ near the old doors sings ." "the ___ near the old door sing ."
+	@echo "--- the agreement items of corpora/toy-en, cloze model against the language model (first lines):"
+	@$(LSTMKIT) fill-eval --model $(DEMO_DIR)-cloze --compare $(DEMO_DIR) corpora/toy-en/agreement.tsv | head -n 11
 	@echo "--- forecasting corpora/series/seasonal.csv: LSTM over 48 past values, about ten seconds:"
 	@$(LSTMKIT) series train --csv corpora/series/seasonal.csv --window 48 --hidden 64 --epochs 15 \
 		--threads 1 --out $(DEMO_DIR)-series
