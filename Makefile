@@ -33,7 +33,7 @@ demo: build
 	@echo "--- the verb after the blank decides the number of the noun in it:"
 	@$(LSTMKIT) fill --model $(DEMO_DIR)-cloze --k 3 "the ___ near the old doors sings ." "the ___ near the old door sing ."
 	@echo "--- the agreement items of corpora/toy-en, cloze model against the language model (first lines):"
-	@$(LSTMKIT) fill-eval --model $(DEMO_DIR)-cloze --compare $(DEMO_DIR) corpora/toy-en/agreement.tsv | head -n 11
+	@$(LSTMKIT) fill-eval --model $(DEMO_DIR)-cloze --compare $(DEMO_DIR) corpora/toy-en/agreement.tsv | head -n 10
 	@echo "--- forecasting corpora/series/seasonal.csv: LSTM over 48 past values, about ten seconds:"
 	@$(LSTMKIT) series train --csv corpora/series/seasonal.csv --window 48 --hidden 64 --epochs 15 \
 		--threads 1 --out $(DEMO_DIR)-series
