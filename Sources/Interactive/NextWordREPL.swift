@@ -219,6 +219,7 @@ public final class NextWordREPL<Model: NextWordModel> {
             + " · top-k = \(s.topK)\(s.topK == 0 ? " (all words)" : "")"
             + " · top-p = \(Self.number(s.topP))\(s.topP == 1 ? " (all words)" : "")"
             + " · seed = \(settings.seed)"
+            + (blankFiller?.fillSettings.map { "\n:fill: \($0)" } ?? "")
     }
 
     /// 1, 0.7, 0.95: as short as the value allows.

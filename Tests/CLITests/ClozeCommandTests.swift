@@ -71,10 +71,11 @@ final class ClozeCommandTests: XCTestCase {
         // The REPL's :fill scores with --sentence-weight too.
         let repls = try ["0", "2"].map { weight in
             try CommandRunner.run(["repl", "--model", cloze, "--k", "2", "--sentence-weight", weight, "--threads", "1"],
-                                  stdin: ":fill the ___ sleep here .\n")
+                                  stdin: ":fill the ___ sleep here .\n:settings\n")
         }
         XCTAssertEqual(repls.map(\.status), [0, 0], repls.map(\.error).joined())
         XCTAssertNotEqual(repls[0].output, repls[1].output)
+        XCTAssertTrue(repls[1].output.contains(":fill: sentence weight 2 · rescore 10"), repls[1].output)
         // A candidate listed twice is ranked once.
         let repeated = try CommandRunner.run(["fill", "--model", cloze, "--candidates", "cats,cat,cats", "--threads", "1",
                                               "the ___ sleep here ."])

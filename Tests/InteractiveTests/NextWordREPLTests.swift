@@ -238,4 +238,18 @@ final class FillHookTests: XCTestCase {
         XCTAssertTrue(run.blocks[2].contains("  :fill SENTENCE"))
         XCTAssertTrue(run.blocks[2].contains("write each blank as _"))
     }
+
+    /// `:settings` adds the filler's own settings when it has any.
+    func testSettingsShowTheFillersScoring() throws {
+        struct WeightedFiller: BlankFilling {
+            var blankMarker: String { "_" }
+            var fillSettings: String? { "sentence weight 0.5 · rescore 10" }
+            func fillBlanks(in sentence: String, count: Int) throws -> BlankFillResult { BlankFillResult(blanks: []) }
+        }
+        let weighted = try REPLRun(HandTable.model(), [":settings"], blankFiller: WeightedFiller())
+        XCTAssertEqual(weighted.blocks, ["k = 3 · temperature = 1 · top-k = 0 (all words) · top-p = 1 (all words) · seed = 1\n"
+                                         + ":fill: sentence weight 0.5 · rescore 10"])
+        let plain = try REPLRun(HandTable.model(), [":settings"], blankFiller: FixedFiller())
+        XCTAssertEqual(plain.blocks, ["k = 3 · temperature = 1 · top-k = 0 (all words) · top-p = 1 (all words) · seed = 1"])
+    }
 }

@@ -6,6 +6,14 @@ public protocol BlankFilling {
 
     /// For each blank of `sentence`, in order, the `count` most likely words, best first.
     func fillBlanks(in sentence: String, count: Int) throws -> BlankFillResult
+
+    /// How blanks are scored, for the REPL's `:settings` (e.g. "sentence weight 0.5 · rescore
+    /// 10"); nil when there is nothing to set.
+    var fillSettings: String? { get }
+}
+
+extension BlankFilling {
+    public var fillSettings: String? { nil }
 }
 
 /// What `BlankFilling.fillBlanks` found.

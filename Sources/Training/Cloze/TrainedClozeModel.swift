@@ -66,6 +66,11 @@ public struct ClozeScoring: Equatable, Sendable {
 extension TrainedClozeModel: WholeDistributionRanker {
     public var kindName: String { "cloze model" }
 
+    /// The `--sentence-weight` and `--rescore` in force.
+    public var fillSettings: String? {
+        String(format: "sentence weight %g · rescore %d", scoring.sentenceWeight, scoring.rescored)
+    }
+
     /// Σ ln P(x_i | both sides) over the known words of the sentence other than the blank, with
     /// each candidate in the blank. Known: the words before it and those after it up to the next
     /// blank (a later blank is still `<unk>`, and what follows it is left out with it).
