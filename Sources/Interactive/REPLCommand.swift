@@ -32,7 +32,7 @@ enum REPLCommand: Equatable {
         ([":gen", ":generate"], "N", "sample N words continuing the current text (it stays as it was)"),
         ([":score"], "SENTENCE", "log-probability and perplexity of SENTENCE on its own"),
         ([":fill"], "SENTENCE", "fill the blanks of SENTENCE (needs a fill-in-the-blank model)"),
-        ([":settings"], "", "show k, temperature, top-k, top-p and seed (and how :fill scores, for a cloze model)"),
+        ([":settings"], "", "show k, temperature, top-k, top-p and seed (and a cloze model's blank scoring)"),
         ([":reset"], "", "forget the text so far and start afresh"),
         ([":help", ":h", ":?"], "", "this list"),
         ([":quit", ":q", ":exit"], "", "leave (so do Ctrl-D and Ctrl-C)"),
