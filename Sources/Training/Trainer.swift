@@ -103,11 +103,7 @@ public final class Trainer<Task: TrainingTask> {
         if let averageFrom { configuration.training.averageFrom = averageFrom }
         // A shortened plan that ends before the planned average starts drops the average (it
         // cannot have started: the epochs done are fewer than the new count).
-        var averageDropped: Int? = nil
-        if averageFrom == nil, let epochs, let from = plannedAverage, from > epochs {
-            configuration.training.averageFrom = nil
-            averageDropped = from
-        }
+        let averageDropped = averageFrom == nil ? configuration.training.dropAverageAfterLastEpoch() : nil
         let vocabulary: Vocabulary
         do { vocabulary = try Vocabulary(contentsOf: folder + "/vocab.tsv") } catch {
             throw TrainingError.notARun(folder: folder, cause: "\(error)")

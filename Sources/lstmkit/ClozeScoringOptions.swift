@@ -2,8 +2,8 @@ import ArgumentParser
 import Models
 import Training
 
-/// --sentence-weight and --rescore, shared by `fill`, `fill-eval` and `repl` (for `:fill`): how a cloze model ranks
-/// the words for a blank (see `ClozeScoring`). A language model ignores them.
+/// --sentence-weight and --rescore, shared by `fill`, `fill-eval` and `repl` (for `:fill`): how
+/// a cloze model ranks the words for a blank (see `ClozeScoring`). A language model ignores them.
 struct ClozeScoringOptions: ParsableArguments {
     @Option(name: .customLong("sentence-weight"), help: ArgumentHelp(
         "Cloze models: λ in ln P(w | both sides) + λ·Σ ln P(other words | sentence with w); 0 ranks by the blank's own distribution alone.",

@@ -321,11 +321,10 @@ struct TrainCommand: ParsableCommand {
 
     /// How the rate changes, for the start line: "held", "÷1.5 each epoch after 8", "÷4 on plateau".
     static func describe(_ decay: LearningRateSchedule.Decay) -> String {
-        func number(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
         switch decay {
         case .constant: return "held"
-        case let .afterEpoch(epochs, factor): return "÷\(number(factor)) each epoch after \(epochs)"
-        case let .onPlateau(factor, _, _): return "÷\(number(factor)) on plateau"
+        case let .afterEpoch(epochs, factor): return "÷" + String(format: "%g", factor) + " each epoch after \(epochs)"
+        case let .onPlateau(factor, _, _): return "÷" + String(format: "%g", factor) + " on plateau"
         }
     }
 
@@ -351,7 +350,7 @@ struct TrainCommand: ParsableCommand {
         if let epochs { t.epochs = epochs }
         if let averageFrom { t.averageFrom = averageFrom }
         // A preset's averaging that would start after a shortened run ends is left out.
-        if averageFrom == nil, let from = t.averageFrom, from > t.epochs { t.averageFrom = nil }
+        if averageFrom == nil { _ = t.dropAverageAfterLastEpoch() }
         if let evalBatchSize { t.evalBatchSize = evalBatchSize }
         if let seed { t.seed = seed }
         if let logEvery { t.logEvery = logEvery }

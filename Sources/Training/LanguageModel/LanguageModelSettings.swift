@@ -58,6 +58,14 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
 
     public init() {}
 
+    /// Drops an average planned to start after the last epoch (a preset's, or a resumed run's
+    /// under a shortened plan) and returns the epoch it was to start from; nil when none is.
+    public mutating func dropAverageAfterLastEpoch() -> Int? {
+        guard let from = averageFrom, from > epochs else { return nil }
+        averageFrom = nil
+        return from
+    }
+
     /// The first setting that cannot work, as a sentence; nil when all can.
     public var problem: String? {
         if batchSize < 1 { return "--batch-size must be at least 1, not \(batchSize)" }
