@@ -12,6 +12,10 @@ public protocol RunConfiguration: Codable, Equatable, Sendable {
     var tokenizer: TokenizerOptions { get }
     var training: TrainingSettings { get set }
     var corpus: CorpusSource { get }
+    /// The preset the run was started with, if any (for the record).
+    var preset: String? { get }
+    /// That preset's training settings as this version defines them; nil without a preset.
+    var presetTraining: TrainingSettings? { get }
 }
 
 /// The run folder layout shared by every kind of run.

@@ -154,6 +154,16 @@ public final class Trainer<Task: TrainingTask> {
             notes.append("\(folder): weights averaged from epoch \(averageFrom)"
                 + (plannedAverage.map { " (was \($0))" } ?? ""))
         }
+        // A preset run shortened before its average and now planned past it again trains on
+        // without averaging; say so, with the flag that brings the average back.
+        let t = configuration.training
+        if averageDropped == nil, let preset = configuration.presetTraining, let from = t.averageLeftOut(of: preset) {
+            let earliest = max(from, nextBatch > 0 ? epoch + 1 : epoch)
+            if earliest <= t.epochs {
+                notes.append("\(folder): weights not averaged, though --preset \(configuration.preset ?? "") averages from epoch \(from)"
+                    + " (the run was planned shorter); add --average-from \(earliest) to average them")
+            }
+        }
     }
 
     init(task: Task, generator: RandomGenerator, folder: String, metrics: MetricsLog, progress: ProgressReporter,

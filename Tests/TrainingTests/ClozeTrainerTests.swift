@@ -161,6 +161,37 @@ final class ClozeTrainerTests: XCTestCase {
         XCTAssertFalse(try resumed.run().interrupted)
     }
 
+    /// A preset run started shorter than its average, then planned past it again, says how to
+    /// bring the average back; a run whose recipe is not the preset's does not.
+    func testResumingAShortenedPresetRunPastItsAverageNamesTheFlag() throws {
+        var (c, corpus) = try configuration(epochs: 1)
+        c.preset = "cloze-tied"
+        c.training = ClozeModelPreset.tied.training
+        XCTAssertEqual(c.training.averageFrom, 9)
+        c.training.epochs = 2
+        c.training.averageFrom = nil       // what train --preset cloze-tied --epochs 2 records
+        c.training.seed = 7
+        c.training.checkpointSeconds = 0
+        let run = folder + "/preset"
+        _ = try quietTrainer(c, corpus, out: run)   // config only: resuming starts from epoch 1
+        let quiet = ProgressReporter(mode: .plain(every: 1000), sink: { _ in })
+        let note = "weights not averaged, though --preset cloze-tied averages from epoch 9 (the run was planned shorter); add --average-from 9"
+        let past = try ClozeTrainer(resuming: run, epochs: 10, progress: quiet, say: { _ in })
+        XCTAssertNil(past.task.configuration.training.averageFrom)
+        XCTAssertTrue(past.notes.contains { $0.contains(note) }, "\(past.notes)")
+        let before = try ClozeTrainer(resuming: run, epochs: 8, progress: quiet, say: { _ in })
+        XCTAssertFalse(before.notes.contains { $0.contains("--average-from") }, "\(before.notes)")
+        let averaged = try ClozeTrainer(resuming: run, epochs: 10, averageFrom: 9, progress: quiet, say: { _ in })
+        XCTAssertFalse(averaged.notes.contains { $0.contains("weights not averaged") }, "\(averaged.notes)")
+
+        c.training.learningRate = 0.002    // another recipe under the preset's name
+        c.training.schedule = .init(base: 0.002)
+        let other = folder + "/other"
+        _ = try quietTrainer(c, corpus, out: other)
+        let resumed = try ClozeTrainer(resuming: other, epochs: 10, progress: quiet, say: { _ in })
+        XCTAssertFalse(resumed.notes.contains { $0.contains("--average-from") }, "\(resumed.notes)")
+    }
+
     /// Sentence scoring adds λ times the ln-probabilities of the sentence's other known words,
     /// each predicted with the candidate in the blank, computed here one sentence at a time from
     /// the model's full (N, V) distribution; whole-vocabulary lists and ranks agree with it.

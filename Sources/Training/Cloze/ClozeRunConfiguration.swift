@@ -25,6 +25,8 @@ public struct ClozeRunConfiguration: RunConfiguration {
         self.corpus = corpus
         self.preset = preset
     }
+
+    public var presetTraining: TrainingSettings? { preset.flatMap(ClozeModelPreset.named)?.training }
 }
 
 /// Named cloze configurations.

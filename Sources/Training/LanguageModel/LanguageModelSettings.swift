@@ -66,6 +66,22 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
         return from
     }
 
+    /// The epoch from which `preset` averages the weights, when these settings are that preset's
+    /// recipe run without its average (a run shortened before the average was due, then planned
+    /// past it again); nil otherwise. Epochs, seed and logging do not count as the recipe.
+    public func averageLeftOut(of preset: TrainingSettings) -> Int? {
+        guard averageFrom == nil, let from = preset.averageFrom, from <= epochs else { return nil }
+        var recipe = self
+        recipe.epochs = preset.epochs
+        recipe.averageFrom = from
+        recipe.seed = preset.seed
+        recipe.logEvery = preset.logEvery
+        recipe.checkpointSeconds = preset.checkpointSeconds
+        recipe.onNaN = preset.onNaN
+        recipe.evalBatchSize = preset.evalBatchSize
+        return recipe == preset ? from : nil
+    }
+
     /// The first setting that cannot work, as a sentence; nil when all can.
     public var problem: String? {
         if batchSize < 1 { return "--batch-size must be at least 1, not \(batchSize)" }
@@ -112,6 +128,8 @@ public struct LanguageModelRunConfiguration: RunConfiguration {
         self.corpus = corpus
         self.preset = preset
     }
+
+    public var presetTraining: TrainingSettings? { preset.flatMap(LanguageModelPreset.named)?.training }
 }
 
 /// The model and training settings of a named configuration from the literature.
