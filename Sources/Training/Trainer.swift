@@ -157,10 +157,11 @@ public final class Trainer<Task: TrainingTask> {
         // A preset run shortened before its average and now planned past it again trains on
         // without averaging; say so, with the flag that brings the average back.
         let t = configuration.training
-        if averageDropped == nil, let preset = configuration.presetTraining, let from = t.averageLeftOut(of: preset) {
+        if averageDropped == nil, let name = configuration.preset, let preset = configuration.presetTraining,
+           let from = t.averageLeftOut(of: preset) {
             let earliest = max(from, nextBatch > 0 ? epoch + 1 : epoch)
             if earliest <= t.epochs {
-                notes.append("\(folder): weights not averaged, though --preset \(configuration.preset ?? "") averages from epoch \(from)"
+                notes.append("\(folder): weights not averaged, though --preset \(name) averages from epoch \(from)"
                     + " (the run was planned shorter); add --average-from \(earliest) to average them")
             }
         }
