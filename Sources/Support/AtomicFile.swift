@@ -37,11 +37,9 @@ public enum AtomicFile {
     /// removed and `path` is untouched. The file gets `permissions` less the umask (private
     /// files such as a command history pass 0o600).
     public static func write(to path: String, permissions: mode_t = 0o644, _ body: (Int32) throws -> Void) throws {
+        try refuseSpecialFile(path)
         let folder = parentFolder(of: path)
-        var template = Array("\(folder)/.\(baseName(of: path)).tmp-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw FileWriteError(path: path, cause: errnoText()) }
-        let temporary = String(cString: template)
+        let (fd, temporary) = try makeTemporary(beside: path)
         var renamed = false
         defer {
             if !renamed { unlink(temporary) }
@@ -64,6 +62,47 @@ public enum AtomicFile {
         if dirFD >= 0 {
             fsync(dirFD)
             close(dirFD)
+        }
+    }
+
+    /// Throws the error `write` would throw for `path` because of where it is (a missing or
+    /// unwritable folder, a folder or a device in its place), without touching `path`: a command
+    /// that writes its result only after a long computation calls it first, so a mistyped path
+    /// costs nothing.
+    public static func checkWritable(_ path: String) throws {
+        try refuseSpecialFile(path)
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            throw FileWriteError(path: path, cause: String(cString: strerror(EISDIR)))
+        }
+        let (fd, temporary) = try makeTemporary(beside: path)
+        close(fd)
+        unlink(temporary)
+    }
+
+    /// Creates `.<name>.tmp-XXXXXX` (mode 0600) in the folder of `path`: its descriptor and path.
+    static func makeTemporary(beside path: String) throws -> (fd: Int32, path: String) {
+        var template = Array("\(parentFolder(of: path))/.\(baseName(of: path)).tmp-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw FileWriteError(path: path, cause: errnoText()) }
+        return (fd, String(cString: template))
+    }
+
+    /// Whether `a` and `b` name the same existing file (through links or different spellings).
+    public static func isSameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
+        return x.st_dev == y.st_dev && x.st_ino == y.st_ino
+    }
+
+    /// Renaming over a device (/dev/null), a FIFO or a socket would replace that node with a
+    /// plain file (as root, /dev/null itself), so such a target is refused.
+    static func refuseSpecialFile(_ path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return }
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFREG || type == S_IFDIR else {
+            throw FileWriteError(path: path, cause: "it is a device, pipe or socket, not a regular file")
         }
     }
 

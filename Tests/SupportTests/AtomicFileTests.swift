@@ -42,6 +42,31 @@ final class AtomicFileTests: XCTestCase {
         }
     }
 
+    func testRefusesToReplaceAPipeAndChecksBeforeWriting() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fifo = folder + "/fifo"
+        XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+        for attempt in [{ try AtomicFile.write("x", to: fifo) }, { try AtomicFile.checkWritable(fifo) }] {
+            XCTAssertThrowsError(try attempt()) { error in
+                XCTAssertEqual(String(describing: error), "cannot write \(fifo): it is a device, pipe or socket, not a regular file")
+            }
+        }
+        var info = stat()
+        XCTAssertEqual(stat(fifo, &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFIFO, "the pipe is still a pipe")
+        XCTAssertThrowsError(try AtomicFile.checkWritable(folder)) { error in
+            XCTAssertEqual(String(describing: error), "cannot write \(folder): Is a directory")
+        }
+        XCTAssertThrowsError(try AtomicFile.checkWritable(folder + "/missing/x.txt"))
+        try AtomicFile.checkWritable(folder + "/new.txt")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["fifo"], "checking writes nothing")
+        try AtomicFile.write("a", to: folder + "/a.txt")
+        XCTAssertTrue(AtomicFile.isSameFile(folder + "/a.txt", folder + "/../" + (folder as NSString).lastPathComponent + "/a.txt"))
+        XCTAssertFalse(AtomicFile.isSameFile(folder + "/a.txt", fifo))
+        XCTAssertFalse(AtomicFile.isSameFile(folder + "/a.txt", folder + "/new.txt"))
+    }
+
     func testLeftoversOfKilledWritesAreRemoved() throws {
         let folder = NSTemporaryDirectory() + "lstmkit-leftovers-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
