@@ -52,6 +52,10 @@ struct ClozeMakeCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let output {
+            if AtomicFile.isSameFile(output, from) { throw ClozeMakeError.outputOverInput(output) }
+            try AtomicFile.checkWritable(output)
+        }
         let vocabulary: Vocabulary
         let tokenizer: Tokenizer
         if let model {
@@ -64,6 +68,8 @@ struct ClozeMakeCommand: ParsableCommand {
         }
         let maker = ClozeItemMaker(vocabulary: vocabulary, tokenizer: tokenizer)
         let result = try maker.make(from: from, count: count, seed: seed, candidates: candidates, lossy: tokenizerFlags.lossy)
+        // No items is a mistake (an empty file, another vocabulary), not a result to write over -o.
+        guard !result.items.isEmpty else { throw ClozeMakeError.noItems(from, lines: result.lines) }
         let text = result.items.map { $0.text + "\n" }.joined()
         if let output {
             try AtomicFile.write(Array(text.utf8), to: output)
@@ -72,5 +78,20 @@ struct ClozeMakeCommand: ParsableCommand {
         }
         let short = result.items.count < count ? " (only \(result.eligibleLines) of the \(result.lines) lines can take an item)" : ""
         FileHandle.standardError.write(Data("\(result.items.count) items from \(from)\(short)\(output.map { " → \($0)" } ?? "")\n".utf8))
+    }
+}
+
+/// Input `cloze make` cannot turn into items; one sentence each.
+enum ClozeMakeError: Error, CustomStringConvertible {
+    case outputOverInput(String)
+    case noItems(String, lines: Int)
+
+    var description: String {
+        switch self {
+        case .outputOverInput(let path):
+            return "-o \(path) is the --from file itself; writing the items would replace the text, choose another file"
+        case let .noItems(path, lines):
+            return "\(path) gives no item: none of its \(lines) line\(lines == 1 ? "" : "s") holds a word of the vocabulary to blank"
+        }
     }
 }

@@ -70,7 +70,11 @@ struct FillCommand: ParsableCommand {
             let reader = LineReader(fileDescriptor: 0, name: "<stdin>", lossy: lossy)
             while let line = try reader.readLine() {
                 if line.allSatisfy(\.isWhitespace) { continue }
-                try fill(line, ranker, candidates: words, header: true)
+                do {
+                    try fill(line, ranker, candidates: words, header: true)
+                } catch FillError.noBlank(let sentence, nil) {
+                    throw FillError.noBlank(sentence, at: "<stdin>:\(reader.lineNumber)")
+                }
             }
         } else {
             for sentence in sentences { try fill(sentence, ranker, candidates: words, header: sentences.count > 1) }
@@ -79,7 +83,7 @@ struct FillCommand: ParsableCommand {
 
     func fill(_ sentence: String, _ ranker: any BlankRanker, candidates: [Int]?, header: Bool) throws {
         let parsed = try BlankedSentence(sentence, run: ranker)
-        guard !parsed.blankIndices.isEmpty else { throw FillError.noBlank(sentence) }
+        guard !parsed.blankIndices.isEmpty else { throw FillError.noBlank(sentence, at: nil) }
         let lists = ranker.fill(parsed, count: k, candidates: candidates)
         let result = BlankFillResult(
             blanks: lists.map { $0.map { WordProbability(word: ranker.vocabulary.token(for: $0.id) ?? "", probability: $0.probability) } },
@@ -90,13 +94,14 @@ struct FillCommand: ParsableCommand {
 
 /// Input `fill` cannot use; one sentence each.
 enum FillError: Error, CustomStringConvertible {
-    case noBlank(String)
+    /// `at` is `<stdin>:LINE` for a sentence read from standard input.
+    case noBlank(String, at: String?)
     case candidateNotInVocabulary(String, folder: String)
 
     var description: String {
         switch self {
-        case .noBlank(let sentence):
-            return "'\(sentence)' has no blank; write each blank as \(BlankedSentence.marker)"
+        case let .noBlank(sentence, at):
+            return (at.map { "\($0): " } ?? "") + "'\(sentence)' has no blank; write each blank as \(BlankedSentence.marker)"
         case .candidateNotInVocabulary(let word, let folder):
             return "the candidate '\(word)' is not a word of the vocabulary of \(folder)"
         }

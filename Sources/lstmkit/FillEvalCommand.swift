@@ -58,6 +58,12 @@ struct FillEvalCommand: ParsableCommand {
     }
 
     func run() throws {
+        // The ranks are written after the evaluation, which can take hours: a path that cannot be
+        // written, or that would replace the items themselves, is refused before it starts.
+        if let ranks {
+            if items != "-", AtomicFile.isSameFile(ranks, items) { throw FillEvalError.ranksOverItems(ranks) }
+            try AtomicFile.checkWritable(ranks)
+        }
         Threads.setCount(threads)
         var folders = [model] + compare
         var models = try scoring.load(folders)
@@ -65,7 +71,7 @@ struct FillEvalCommand: ParsableCommand {
             // A folder also given with --model or --compare is loaded once.
             let loaded = try folders.firstIndex(of: folder).map { models[$0] } ?? loadBlankRanker(folder: folder)
             guard let lm = loaded as? TrainedLanguageModel else {
-                throw ValidationError("--compare-left \(folder): not a language model run (a cloze model always reads both sides).")
+                throw FillEvalError.leftOfNonLanguageModel(folder)
             }
             folders.append(folder)
             models.append(LeftContextRanker(lm))
@@ -94,6 +100,9 @@ struct FillEvalCommand: ParsableCommand {
         if problems.count > shown {
             FileHandle.standardError.write(Data("lstmkit: skipped \(problems.count - shown) more lines\n".utf8))
         }
+        // The report comes first: should the ranks still fail to be written (a full disk), the
+        // figures are not lost.
+        print(report(evaluation, folders: folders, models: models, skipped: problems.count))
         if let ranks {
             let names = zip(folders, models).map { Self.name($0, $1) }
             var text = (["line", "answer"] + names).joined(separator: "\t") + "\n"
@@ -102,7 +111,6 @@ struct FillEvalCommand: ParsableCommand {
             }
             try AtomicFile.write(text, to: ranks)
         }
-        print(report(evaluation, folders: folders, models: models, skipped: problems.count))
     }
 
     func report(_ evaluation: FillEvaluation, folders: [String], models: [any BlankRanker], skipped: Int) -> String {
@@ -193,12 +201,18 @@ struct FillEvalCommand: ParsableCommand {
 /// `fill-eval` found nothing it could evaluate.
 enum FillEvalError: Error, CustomStringConvertible {
     case nothingToEvaluate(String, skipped: Int, first: String?)
+    case ranksOverItems(String)
+    case leftOfNonLanguageModel(String)
 
     var description: String {
         switch self {
         case let .nothingToEvaluate(path, skipped, first):
             guard let first else { return "\(path) holds no items" }
             return "\(path) has no item every model can evaluate: \(skipped) line\(skipped == 1 ? "" : "s") skipped, the first at \(first)"
+        case let .leftOfNonLanguageModel(folder):
+            return "--compare-left \(folder): not a language model run (a cloze model always reads both sides)"
+        case let .ranksOverItems(path):
+            return "--ranks \(path) is the items file itself; writing the ranks would replace the items, choose another file"
         }
     }
 }

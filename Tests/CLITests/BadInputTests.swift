@@ -73,6 +73,8 @@ final class BadInputTests: XCTestCase {
         try write("parallel/ok.en", "a b\nc d\n")
         try write("parallel/ok.fr", "x y\nz w\n")
         try write("hyp3.txt", "a\nb\nc\n")
+        try write("held.txt", "the cat sleeps .\n")
+        try write("items.tsv", "the ___ sleeps .\tcat\tcat,cats\nno blank\tcat\n")
         try write("ref2.txt", "a\nb\n")
 
         let tiny = ["--epochs", "1", "--layers", "1", "--batch-size", "4", "--bptt", "5", "--threads", "1"]
@@ -509,5 +511,36 @@ final class BadInputTests: XCTestCase {
             Case(id: "L11 negative rescore count", arguments: ["fill-eval", "--model", "run", "--rescore", "-1", "one.txt"],
                  status: 2, message: "--rescore must be 0 or more, not -1."),
         ])
+    }
+
+    /// Where fill-eval and cloze make write: refused before any work, and never over their input
+    /// or over a device.
+    func testFillInOutputs() throws {
+        let folder = Self.folder
+        XCTAssertEqual(mkfifo(folder + "/fifo", 0o644), 0)
+        defer { unlink(folder + "/fifo") }
+        let items = try String(contentsOfFile: folder + "/items.tsv", encoding: .utf8)
+        try check([
+            // items.tsv's second line would be reported as skipped if the evaluation ran first.
+            Case(id: "L12 ranks into a missing folder", arguments: ["fill-eval", "--model", "run", "--ranks", "nowhere/r.tsv", "items.tsv"],
+                 status: 1, message: "cannot write nowhere/r.tsv: No such file or directory", mustNotExist: ["nowhere"]),
+            Case(id: "L13 ranks over the items", arguments: ["fill-eval", "--model", "run", "--ranks", "./items.tsv", "items.tsv"],
+                 status: 1, message: "--ranks ./items.tsv is the items file itself; writing the ranks would replace the items, choose another file"),
+            Case(id: "L14 ranks into a pipe", arguments: ["fill-eval", "--model", "run", "--ranks", "fifo", "items.tsv"],
+                 status: 1, message: "cannot write fifo: it is a device, pipe or socket, not a regular file"),
+            Case(id: "L15 cloze items over their text",
+                 arguments: ["cloze", "make", "--vocab", "run/vocab.tsv", "--from", "held.txt", "-o", "held.txt"], status: 1,
+                 message: "-o held.txt is the --from file itself; writing the items would replace the text, choose another file"),
+            Case(id: "L16 cloze items from an empty file",
+                 arguments: ["cloze", "make", "--vocab", "run/vocab.tsv", "--from", "empty.txt", "-o", "made.tsv"], status: 1,
+                 message: "empty.txt gives no item: none of its 0 lines holds a word of the vocabulary to blank", mustNotExist: ["made.tsv"]),
+            Case(id: "L17 fill reads a line without a blank", arguments: ["fill", "--model", "run", "--k", "1", "--threads", "1"],
+                 status: 1, message: "<stdin>:3: 'no blank' has no blank; write each blank as ___", stdin: "the ___ sleeps .\n\nno blank\n"),
+        ])
+        XCTAssertEqual(try String(contentsOfFile: folder + "/items.tsv", encoding: .utf8), items, "L13 leaves the items alone")
+        XCTAssertEqual(try String(contentsOfFile: folder + "/held.txt", encoding: .utf8), "the cat sleeps .\n", "L15 leaves the text alone")
+        var info = stat()
+        XCTAssertEqual(stat(folder + "/fifo", &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFIFO, "L14 leaves the pipe a pipe")
     }
 }

@@ -125,7 +125,7 @@ final class ClozeCommandTests: XCTestCase {
             XCTAssertEqual(f.count, 4, String(line))
             XCTAssertTrue(f[2...].allSatisfy { (1...3).contains(Int($0) ?? 0) }, String(line))
         }
-        assertOneLineError(try CommandRunner.run(["fill-eval", "--model", lm, "--compare-left", cloze, items]), status: 2,
+        assertOneLineError(try CommandRunner.run(["fill-eval", "--model", lm, "--compare-left", cloze, items]), status: 1,
                            contains: "--compare-left \(cloze): not a language model run")
         // The sentence weight reaches the cloze model: the blank's own distribution alone lists
         // other probabilities than a heavy weight on the rest of the sentence.
