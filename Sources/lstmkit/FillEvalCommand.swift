@@ -91,7 +91,7 @@ struct FillEvalCommand: ParsableCommand {
         // Nothing usable: one line naming the first problem (a file of another kind would
         // otherwise print a warning per line before the error).
         guard !evaluation.items.isEmpty else {
-            throw FillEvalError.nothingToEvaluate(items, skipped: problems.count, first: problems.first.map { "\($0)" })
+            throw FillEvalError.nothingToEvaluate(items == "-" ? "<stdin>" : items, skipped: problems.count, first: problems.first.map { "\($0)" })
         }
         let shown = 10
         for problem in problems.prefix(shown) {

@@ -536,6 +536,8 @@ final class BadInputTests: XCTestCase {
                  message: "empty.txt gives no item: none of its 0 lines holds a word of the vocabulary to blank", mustNotExist: ["made.tsv"]),
             Case(id: "L17 fill reads a line without a blank", arguments: ["fill", "--model", "run", "--k", "1", "--threads", "1"],
                  status: 1, message: "<stdin>:3: 'no blank' has no blank; write each blank as ___", stdin: "the ___ sleeps .\n\nno blank\n"),
+            Case(id: "L18 no items on standard input", arguments: ["fill-eval", "--model", "run", "-"], status: 1,
+                 message: "<stdin> holds no items"),
         ])
         XCTAssertEqual(try String(contentsOfFile: folder + "/items.tsv", encoding: .utf8), items, "L13 leaves the items alone")
         XCTAssertEqual(try String(contentsOfFile: folder + "/held.txt", encoding: .utf8), "the cat sleeps .\n", "L15 leaves the text alone")
