@@ -86,6 +86,15 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
 
     /// Width of the output layer's input: the projection, or both directions' states.
     public var outputInputSize: Int { projectionSize ?? 2 * hiddenSize }
+
+    /// The model's parameter count, worked out from the sizes alone (in `Double`, as
+    /// `LanguageModelConfiguration.parameterCount`); tied weights count once.
+    public var parameterCount: Double {
+        let v = Double(vocabularySize)
+        let stacks = 2 * recurrentParameterCount(cell: cell, inputSize: embeddingSize, hiddenSize: hiddenSize, layers: layers)
+        let projection = projectionSize.map { Double($0) * (2 * Double(hiddenSize) + 1) } ?? 0
+        return v * Double(embeddingSize) + stacks + projection + (tieWeights ? 0 : v * Double(outputInputSize)) + v
+    }
 }
 
 /// Fill-in-the-blank with two recurrent stacks: a forward stack reads the sentence left to

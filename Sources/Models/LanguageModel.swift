@@ -64,6 +64,16 @@ public struct LanguageModelConfiguration: Codable, Equatable, Sendable {
         return nil
     }
 
+    /// The model's parameter count, worked out from the sizes alone (in `Double`: sizes read
+    /// from a damaged file may be absurd), so a run folder can be checked before anything is
+    /// allocated; tied weights count once.
+    public var parameterCount: Double {
+        let v = Double(vocabularySize), h = Double(hiddenSize)
+        return v * Double(embeddingSize)
+            + recurrentParameterCount(cell: cell, inputSize: embeddingSize, hiddenSize: hiddenSize, layers: layers)
+            + (tieWeights ? 0 : v * h) + v
+    }
+
     /// Multiply-adds per predicted token in a forward pass (embedding lookups excluded): the
     /// recurrent layers' input and hidden products plus the output layer.
     public var forwardMultiplyAddsPerToken: Double {
@@ -74,6 +84,16 @@ public struct LanguageModelConfiguration: Codable, Equatable, Sendable {
             total += gates * (inputs + Double(hiddenSize))
         }
         return total + Double(hiddenSize * vocabularySize)
+    }
+}
+
+/// Weights and biases of a stack of `layers` recurrent layers (PyTorch's layout: both an input
+/// and a hidden bias per gate), in `Double`.
+func recurrentParameterCount(cell: RecurrentCellKind, inputSize: Int, hiddenSize: Int, layers: Int) -> Double {
+    let gates = Double(cell.gateCount) * Double(hiddenSize)
+    let h = Double(hiddenSize)
+    return (0..<max(layers, 0)).reduce(0.0) { total, layer in
+        total + gates * ((layer == 0 ? Double(inputSize) : h) + h + 2)
     }
 }
 

@@ -34,6 +34,9 @@ public struct SafeTensorsFile {
     public let names: [String]
     let tensors: [String: Tensor]
 
+    /// The number of scalars all its tensors hold together.
+    public var scalarCount: Int { tensors.values.reduce(0) { $0 + $1.count } }
+
     /// The tensor called `name`, or nil.
     public func tensor(named name: String) -> Tensor? {
         tensors[name]

@@ -1,5 +1,6 @@
 import Foundation
 import Support
+import Tensor
 import Text
 
 /// What a run folder's `config.json` holds, for any kind of model: enough to rebuild the model,
@@ -16,6 +17,9 @@ public protocol RunConfiguration: Codable, Equatable, Sendable {
     var preset: String? { get }
     /// That preset's training settings as this version defines them; nil without a preset.
     var presetTraining: TrainingSettings? { get }
+    /// The model's parameter count, worked out from the sizes in the file (see
+    /// `checkWeights(_:folder:)`).
+    var modelParameterCount: Double { get }
 }
 
 /// The run folder layout shared by every kind of run.
@@ -73,6 +77,18 @@ extension RunConfiguration {
             return try JSONDecoder().decode(Self.self, from: data)
         } catch {
             throw TrainingError.notARun(folder: folder, cause: "config.json is incomplete: \(DecodingProblem.describe(error))")
+        }
+    }
+
+    /// Refuses a weights file with fewer scalars than the model this configuration describes,
+    /// before the model is built: a damaged `config.json` must not ask for terabytes.
+    public func checkWeights(_ file: SafeTensorsFile, folder: String) throws {
+        let count = modelParameterCount
+        guard count <= Double(file.scalarCount) else {
+            let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+            throw TrainingError.notARun(
+                folder: folder, cause: "config.json describes a model of \(String(format: count < 1e12 ? "%.0f" : "%.3g", count)) parameters, more than the "
+                    + "\(file.scalarCount) of \(name); the two files do not belong together")
         }
     }
 

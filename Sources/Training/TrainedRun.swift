@@ -81,6 +81,8 @@ struct RunFiles<Configuration: RunConfiguration> {
     let configuration: Configuration
     let vocabulary: Vocabulary
     let weightsPath: String
+    /// The weights file, read and checked against the configuration's sizes.
+    let weights: SafeTensorsFile
     let tokenizer: Tokenizer
 
     /// - Parameters:
@@ -107,6 +109,8 @@ struct RunFiles<Configuration: RunConfiguration> {
         guard FileManager.default.fileExists(atPath: weightsPath) else {
             throw TrainingError.notARun(folder: folder, cause: "it has no \(weights) (has training saved a model yet?)")
         }
+        self.weights = try SafeTensorsFile(contentsOf: weightsPath)
+        try configuration.checkWeights(self.weights, folder: folder)
         tokenizer = try Tokenizer(options: configuration.tokenizer)
         self.folder = folder
     }

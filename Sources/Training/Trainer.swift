@@ -111,6 +111,7 @@ public final class Trainer<Task: TrainingTask> {
         AtomicFile.removeLeftovers(in: folder)
         let lastPath = folder + "/last.safetensors"
         let last = FileManager.default.fileExists(atPath: lastPath) ? try SafeTensorsFile(contentsOf: lastPath) : nil
+        if let last { try configuration.checkWeights(last, folder: folder) }
         let corpus = try LanguageModelCorpus(source: configuration.corpus, tokenizer: configuration.tokenizer,
                                              vocabulary: vocabulary)
         let generator = RandomGenerator(seed: configuration.training.seed)

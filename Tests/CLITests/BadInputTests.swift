@@ -125,6 +125,8 @@ final class BadInputTests: XCTestCase {
         try FileManager.default.copyItem(atPath: folder + "/run", toPath: folder + "/ck-hidden")
         let config = try String(contentsOfFile: folder + "/run/config.json", encoding: .utf8)
         try write("ck-hidden/config.json", config.replacingOccurrences(of: "\"hiddenSize\" : 8", with: "\"hiddenSize\" : -8"))
+        try FileManager.default.copyItem(atPath: folder + "/run", toPath: folder + "/ck-huge")
+        try write("ck-huge/config.json", config.replacingOccurrences(of: "\"hiddenSize\" : 8", with: "\"hiddenSize\" : 2000000000"))
     }
 
     // MARK: checking
@@ -369,6 +371,9 @@ final class BadInputTests: XCTestCase {
                                                                            "--words", "2"], status: 1,
                  message: "ck-hidden is not a usable run folder: config.json describes an impossible model: "
                      + "the hidden size must be at least 1, not -8"),
+            Case(id: "M9 config.json far larger than its weights", arguments: ["fill", "--model", "ck-huge", "the ___"], status: 1,
+                 message: "ck-huge is not a usable run folder: config.json describes a model of 1.6e+19 parameters, more than "
+                     + "the 746 of model.safetensors; the two files do not belong together"),
             Case(id: "M5 vocabulary does not match the model", arguments: ["eval", "--model", "ck-vocab", "one.txt"], status: 1,
                  message: "ck-vocab is not a usable run folder: vocab.tsv has 11 entries but the model was built for 10"),
             Case(id: "M7 weights file missing", arguments: ["eval", "--model", "run", "--weights", "epoch3.safetensors", "one.txt"],
@@ -416,8 +421,8 @@ final class BadInputTests: XCTestCase {
             Case(id: "K12 shape and size disagree", arguments: eval("shape"), status: 1,
                  message: invalid + "shape/model.safetensors: tensor 'encoder.weight' spans 320 bytes but shape [11, 8] needs 352"),
             Case(id: "K13 checkpoint of another model", arguments: eval("other-model"), status: 1,
-                 message: "cannot load ck-other-model/model.safetensors: parameter 'encoder.weight' has shape [10, 6] "
-                     + "but the model expects [10, 8]"),
+                 message: "ck-other-model is not a usable run folder: config.json describes a model of 746 parameters, more than "
+                     + "the 466 of model.safetensors; the two files do not belong together"),
             Case(id: "K14 tensor missing", arguments: eval("missing-tensor"), status: 1,
                  message: "cannot load ck-missing-tensor/model.safetensors: parameter 'decoder.bias' is missing"),
             Case(id: "K15 NaN weight", arguments: eval("nan"), status: 1,

@@ -192,6 +192,28 @@ final class ClozeTrainerTests: XCTestCase {
         XCTAssertFalse(resumed.notes.contains { $0.contains("--average-from") }, "\(resumed.notes)")
     }
 
+    /// A `config.json` whose sizes its weights file cannot hold (edited by hand, or copied from
+    /// another run) is refused with one sentence, before the model is built: loading and
+    /// resuming alike.
+    func testAConfigurationTooLargeForItsWeightsIsRefusedBeforeBuilding() throws {
+        let (c, corpus) = try configuration(epochs: 1)
+        let run = folder + "/damaged"
+        _ = try quietTrainer(c, corpus, out: run).run()
+        XCTAssertNoThrow(try TrainedClozeModel(folder: run))
+        var damaged = try ClozeRunConfiguration.read(folder: run)
+        damaged.model.hiddenSize = 2_000_000_000
+        damaged.model.embeddingSize = 2_000_000_000
+        try damaged.write(to: run + "/config.json")
+        for (what, attempt) in [("load", { _ = try TrainedClozeModel(folder: run) }),
+                                ("resume", { _ = try ClozeTrainer(resuming: run, epochs: 2, say: { _ in }) })] as [(String, () throws -> Void)] {
+            XCTAssertThrowsError(try attempt(), what) { error in
+                let text = "\(error)"
+                XCTAssertTrue(text.contains("config.json describes a model of 6.4e+19 parameters, more than the") && text.contains("do not belong together"), text)
+                XCTAssertFalse(text.contains("\n"), text)
+            }
+        }
+    }
+
     /// Sentence scoring adds λ times the ln-probabilities of the sentence's other known words,
     /// each predicted with the candidate in the blank, computed here one sentence at a time from
     /// the model's full (N, V) distribution; whole-vocabulary lists and ranks agree with it.

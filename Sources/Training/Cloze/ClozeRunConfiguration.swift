@@ -27,6 +27,7 @@ public struct ClozeRunConfiguration: RunConfiguration {
     }
 
     public var presetTraining: TrainingSettings? { preset.flatMap(ClozeModelPreset.named)?.training }
+    public var modelParameterCount: Double { model.parameterCount }
 }
 
 /// Named cloze configurations.

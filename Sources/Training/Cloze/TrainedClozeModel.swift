@@ -22,7 +22,7 @@ public final class TrainedClozeModel: TrainedRun {
         configuration = files.configuration
         vocabulary = files.vocabulary
         model = ClozeModel(configuration: configuration.model, generator: RandomGenerator(seed: 0))
-        try model.parameters.load(contentsOf: files.weightsPath, allowingExtra: weights != "model.safetensors")
+        try model.parameters.load(from: files.weights, allowingExtra: weights != "model.safetensors")
         tokenizer = files.tokenizer
         self.folder = files.folder
     }

@@ -130,6 +130,7 @@ public struct LanguageModelRunConfiguration: RunConfiguration {
     }
 
     public var presetTraining: TrainingSettings? { preset.flatMap(LanguageModelPreset.named)?.training }
+    public var modelParameterCount: Double { model.parameterCount }
 }
 
 /// The model and training settings of a named configuration from the literature.

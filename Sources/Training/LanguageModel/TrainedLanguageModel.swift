@@ -25,7 +25,7 @@ public final class TrainedLanguageModel: TrainedRun {
         configuration = files.configuration
         vocabulary = files.vocabulary
         model = LanguageModel(configuration: configuration.model, generator: nil)   // weights loaded next
-        try model.parameters.load(contentsOf: files.weightsPath, allowingExtra: weights != "model.safetensors")
+        try model.parameters.load(from: files.weights, allowingExtra: weights != "model.safetensors")
         weightsPath = files.weightsPath
         tokenizer = files.tokenizer
         self.folder = files.folder

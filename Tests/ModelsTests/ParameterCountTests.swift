@@ -1,0 +1,43 @@
+import NN
+import Tensor
+import XCTest
+@testable import Models
+
+/// The parameter counts worked out from a configuration's sizes (used to check a run folder
+/// before a model is built) equal those of the models built from it.
+final class ParameterCountTests: XCTestCase {
+    func testLanguageModelCountMatchesTheBuiltModel() {
+        for cell in [RecurrentCellKind.lstm, .gru, .rnn] {
+            for (embedding, hidden, layers, tied) in [(5, 5, 1, false), (5, 5, 2, true), (4, 6, 3, false)] {
+                let c = LanguageModelConfiguration(vocabularySize: 11, embeddingSize: embedding, hiddenSize: hidden,
+                                                   layers: layers, cell: cell, tieWeights: tied)
+                XCTAssertNil(c.problem)
+                let built = LanguageModel(configuration: c, generator: RandomGenerator(seed: 1)).parameters.scalarCount
+                XCTAssertEqual(c.parameterCount, Double(built), "\(c)")
+            }
+        }
+        // zaremba-small on PTB, as `train` printed it.
+        XCTAssertEqual(LanguageModelConfiguration(vocabularySize: 10_002, embeddingSize: 200, hiddenSize: 200,
+                                                  layers: 2).parameterCount, 4_654_002)
+    }
+
+    func testClozeModelCountMatchesTheBuiltModel() {
+        for cell in [RecurrentCellKind.lstm, .gru] {
+            for (embedding, hidden, layers, projection, tied) in [(5, 3, 1, nil, false), (6, 3, 2, nil, true),
+                                                                  (4, 5, 2, 4, true), (4, 5, 1, 7, false)] as [(Int, Int, Int, Int?, Bool)] {
+                let c = ClozeModelConfiguration(vocabularySize: 9, embeddingSize: embedding, hiddenSize: hidden, layers: layers,
+                                                cell: cell, projectionSize: projection, tieWeights: tied)
+                XCTAssertNil(c.problem, "\(c)")
+                let built = ClozeModel(configuration: c, generator: RandomGenerator(seed: 1)).parameters.scalarCount
+                XCTAssertEqual(c.parameterCount, Double(built), "\(c)")
+            }
+        }
+    }
+
+    /// Sizes no machine could hold still give a finite count (no overflow trap).
+    func testAbsurdSizesGiveAFiniteCount() {
+        let c = ClozeModelConfiguration(vocabularySize: Int.max, embeddingSize: Int.max, hiddenSize: 2_000_000_000, layers: 1_000_000,
+                                        projectionSize: Int.max)
+        XCTAssertTrue(c.parameterCount.isFinite && c.parameterCount > 1e30)
+    }
+}
