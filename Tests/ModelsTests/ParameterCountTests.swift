@@ -41,3 +41,20 @@ final class ParameterCountTests: XCTestCase {
         XCTAssertTrue(c.parameterCount.isFinite && c.parameterCount > 1e30)
     }
 }
+
+/// The translator's lower bound is every parameter but the attention score's.
+final class TranslatorParameterCountTests: XCTestCase {
+    func testTheBoundIsTheModelLessItsAttention() throws {
+        for attention in AttentionScore.allCases {
+            for (layers, tied) in [(1, false), (2, true), (3, false)] {
+                let c = TranslatorConfiguration(sourceVocabularySize: 9, targetVocabularySize: 11, embeddingSize: 6,
+                                                encoderHiddenSize: 3, decoderHiddenSize: 6, layers: layers,
+                                                attention: attention, dropout: 0, tiesOutputEmbedding: tied)
+                let model = try Translator(configuration: c, generator: RandomGenerator(seed: 1))
+                let attentionCount = model.registry.unique.filter { $0.name.hasPrefix("attention") }
+                    .reduce(0) { $0 + $1.parameter.value.count }
+                XCTAssertEqual(c.minimumParameterCount, Double(model.registry.scalarCount - attentionCount), "\(c)")
+            }
+        }
+    }
+}

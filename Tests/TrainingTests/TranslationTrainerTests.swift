@@ -137,6 +137,29 @@ final class TranslationTrainerTests: XCTestCase {
         }
     }
 
+    /// A `config.json` whose sizes its weights cannot hold is refused before the model is built,
+    /// for translating and for resuming alike.
+    func testAConfigurationTooLargeForItsWeightsIsRefusedBeforeBuilding() throws {
+        var options = configuration(epochs: 5)
+        options.training.maxMinutes = 1e-9
+        let run = TranslationRunFolder(path: folder + "/damaged")
+        _ = try TranslationTrainer.start(folder: run, configuration: options, reporter: quietReporter(), say: { _ in }).run(shouldStop: { false })
+        XCTAssertNoThrow(try run.loadModel(run.loadConfiguration(), checkpoint: .best))
+        let text = try String(contentsOfFile: run.configurationPath, encoding: .utf8)
+        XCTAssertTrue(text.contains("\"decoderHiddenSize\" : 10"))
+        try text.replacingOccurrences(of: "\"decoderHiddenSize\" : 10", with: "\"decoderHiddenSize\" : 2000000000")
+            .write(toFile: run.configurationPath, atomically: true, encoding: .utf8)
+        for (what, attempt) in [("load", { _ = try run.loadModel(run.loadConfiguration(), checkpoint: .best) }),
+                                ("resume", { _ = try TranslationTrainer.resume(folder: run, reporter: self.quietReporter(), say: { _ in }) })]
+            as [(String, () throws -> Void)] {
+            XCTAssertThrowsError(try attempt(), what) { error in
+                let message = "\(error)"
+                XCTAssertTrue(message.hasPrefix(run.configurationPath + " describes a model of at least 6.8e+19 parameters, more than the "), message)
+                XCTAssertTrue(message.hasSuffix("; the two files do not belong together"), message)
+            }
+        }
+    }
+
     func testBatchesGroupSimilarLengthsAndCoverEveryPairOnce() {
         let generator = RandomGenerator(seed: 3)
         let sources = (0..<1000).map { _ in [Int](repeating: 4, count: 1 + generator.nextInt(below: 40)) }

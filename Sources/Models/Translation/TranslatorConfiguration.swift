@@ -41,6 +41,21 @@ public struct TranslatorConfiguration: Codable, Equatable, Sendable {
     /// Features of one encoder output (both directions).
     public var memorySize: Int { 2 * encoderHiddenSize }
 
+    /// A lower bound on the parameter count, worked out from the sizes alone (in `Double`: sizes
+    /// read from a damaged file may be absurd): every weight and bias but the attention score's.
+    /// A run folder is checked with it before the model is built.
+    public var minimumParameterCount: Double {
+        let e = Double(embeddingSize), he = Double(encoderHiddenSize), hd = Double(decoderHiddenSize)
+        let vs = Double(sourceVocabularySize), vt = Double(targetVocabularySize)
+        let later = Double(max(layers - 1, 0))
+        let encoder = 2 * 4 * he * ((e + he + 2) + later * (2 * he + he + 2))
+        let decoder = 4 * hd * ((e + hd + hd + 2) + later * (hd + hd + 2))
+        let bridges = 2 * (2 * he * hd + hd)
+        let combine = hd * (2 * he + hd)
+        let output = (tiesOutputEmbedding ? 0 : vt * hd) + vt
+        return vs * e + vt * e + encoder + bridges + decoder + combine + output
+    }
+
     /// Checks the sizes fit together.
     public func validate() throws(TranslatorConfigurationError) {
         func positive(_ value: Int, _ name: String) throws(TranslatorConfigurationError) {

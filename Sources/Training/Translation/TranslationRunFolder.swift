@@ -11,6 +11,7 @@ public enum TranslationRunError: Error, CustomStringConvertible, Equatable, Send
     case malformedConfiguration(path: String, cause: String)
     case exists(path: String)
     case malformedCheckpoint(path: String, cause: String)
+    case weightsTooSmall(configuration: String, weights: String, needed: Double, held: Int)
 
     public var description: String {
         switch self {
@@ -22,6 +23,9 @@ public enum TranslationRunError: Error, CustomStringConvertible, Equatable, Send
             return "\(path) already holds a training run; pass --resume to continue it or choose another --out"
         case let .malformedCheckpoint(path, cause):
             return "\(path) cannot be resumed from: \(cause)"
+        case let .weightsTooSmall(configuration, weights, needed, held):
+            return "\(configuration) describes a model of at least \(String(format: needed < 1e12 ? "%.0f" : "%.3g", needed)) parameters, "
+                + "more than the \(held) of \(weights); the two files do not belong together"
         }
     }
 }
@@ -111,8 +115,20 @@ public struct TranslationRunFolder: Sendable {
         guard FileManager.default.fileExists(atPath: file) else {
             throw TranslationRunError.missing(path: file, what: "the run has not finished an epoch yet")
         }
+        return try model(configuration, weights: SafeTensorsFile(contentsOf: file), allowingExtra: checkpoint == .last)
+    }
+
+    /// A translator built from `configuration` with the parameters of `weights`; a file with
+    /// fewer scalars than the configuration's model needs is refused before the model is built
+    /// (a damaged `config.json` must not ask for terabytes).
+    func model(_ configuration: TranslationConfiguration, weights: SafeTensorsFile, allowingExtra: Bool) throws -> Translator {
+        let needed = configuration.model.minimumParameterCount
+        guard needed <= Double(weights.scalarCount) else {
+            throw TranslationRunError.weightsTooSmall(configuration: configurationPath, weights: weights.path,
+                                                      needed: needed, held: weights.scalarCount)
+        }
         let model = try Translator(configuration: configuration.model, generator: RandomGenerator(seed: 0))
-        try model.registry.load(contentsOf: file, allowingExtra: checkpoint == .last)
+        try model.registry.load(from: weights, allowingExtra: allowingExtra)
         return model
     }
 }

@@ -157,12 +157,11 @@ public final class TranslationTrainer {
         if let maxCPUMinutes { configuration.training.maxCPUMinutes = maxCPUMinutes }
         let vocabularies = try folder.loadVocabularies()
         let (trainCorpus, validCorpus) = try readCorpora(configuration)
-        let model = try Translator(configuration: configuration.model, generator: RandomGenerator(seed: 0))
         guard FileManager.default.fileExists(atPath: folder.lastCheckpointPath) else {
             throw TranslationRunError.missing(path: folder.lastCheckpointPath, what: "there is no saved position to resume from")
         }
         let file = try SafeTensorsFile(contentsOf: folder.lastCheckpointPath)
-        try model.registry.load(from: file, allowingExtra: true)
+        let model = try folder.model(configuration, weights: file, allowingExtra: true)
         let generator = try checkpointGenerator(file)
         let metrics = FileManager.default.fileExists(atPath: folder.metricsPath)
             ? try MetricsLog.load(path: folder.metricsPath) : MetricsLog(path: folder.metricsPath)
