@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Interactive
 import Models
+import Support
 import Tensor
 import Text
 import Training
@@ -101,9 +102,9 @@ enum FillError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case let .noBlank(sentence, at):
-            return (at.map { "\($0): " } ?? "") + "'\(sentence)' has no blank; write each blank as \(BlankedSentence.marker)"
+            return (at.map { "\($0): " } ?? "") + "\(QuotedText.quote(sentence)) has no blank; write each blank as \(BlankedSentence.marker)"
         case .candidateNotInVocabulary(let word, let folder):
-            return "the candidate '\(word)' is not a word of the vocabulary of \(folder)"
+            return "the candidate \(QuotedText.quote(word)) is not a word of the vocabulary of \(folder)"
         }
     }
 }

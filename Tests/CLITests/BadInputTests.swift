@@ -76,6 +76,7 @@ final class BadInputTests: XCTestCase {
         try write("held.txt", "the cat sleeps .\n")
         try write("items.tsv", "the ___ sleeps .\tcat\tcat,cats\nno blank\tcat\n")
         try write("ref2.txt", "a\nb\n")
+        try write("long-answer.tsv", "the ___ sleeps .\t" + String(repeating: "x", count: 5000) + "\n")
 
         let tiny = ["--epochs", "1", "--layers", "1", "--batch-size", "4", "--bptt", "5", "--threads", "1"]
         for (name, hidden) in [("run", "8"), ("other", "6")] {
@@ -515,6 +516,12 @@ final class BadInputTests: XCTestCase {
                  status: 2, message: "--sentence-weight must lie in [0, 100], not -1.0."),
             Case(id: "L11 negative rescore count", arguments: ["fill-eval", "--model", "run", "--rescore", "-1", "one.txt"],
                  status: 2, message: "--rescore must be 0 or more, not -1."),
+            // A long sentence or word is quoted by its first 60 characters, not whole.
+            Case(id: "L19 long sentence without a blank", arguments: ["fill", "--model", "run", String(repeating: "cat ", count: 2000)],
+                 status: 1, message: "'\(String(repeating: "cat ", count: 15))…' has no blank; write each blank as ___"),
+            Case(id: "L20 long answer outside the vocabulary", arguments: ["fill-eval", "--model", "run", "long-answer.tsv"], status: 1,
+                 message: "long-answer.tsv has no item every model can evaluate: 1 line skipped, the first at long-answer.tsv:1: "
+                     + "the answer '\(String(repeating: "x", count: 60))…' is not a word of the vocabulary of run"),
         ])
     }
 
