@@ -550,6 +550,13 @@ final class BadInputTests: XCTestCase {
                  status: 1, message: "<stdin>:3: 'no blank' has no blank; write each blank as ___", stdin: "the ___ sleeps .\n\nno blank\n"),
             Case(id: "L18 no items on standard input", arguments: ["fill-eval", "--model", "run", "-"], status: 1,
                  message: "<stdin> holds no items"),
+            Case(id: "L21 ranks to standard output", arguments: ["fill-eval", "--model", "run", "--ranks", "-", "items.tsv"], status: 2,
+                 message: "--ranks takes a file name, not - (standard output carries the report).", mustNotExist: ["-"]),
+            Case(id: "L22 ranks to an empty name", arguments: ["fill-eval", "--model", "run", "--ranks", "", "items.tsv"], status: 2,
+                 message: "--ranks takes a file name, not an empty one."),
+            Case(id: "L23 cloze items to an empty name",
+                 arguments: ["cloze", "make", "--vocab", "run/vocab.tsv", "--from", "held.txt", "-o", ""], status: 2,
+                 message: "-o takes a file name, not an empty one (leave it out, or give -, for standard output)."),
         ])
         XCTAssertEqual(try String(contentsOfFile: folder + "/items.tsv", encoding: .utf8), items, "L13 leaves the items alone")
         XCTAssertEqual(try String(contentsOfFile: folder + "/held.txt", encoding: .utf8), "the cat sleeps .\n", "L15 leaves the text alone")

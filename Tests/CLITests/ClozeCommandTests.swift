@@ -158,6 +158,20 @@ final class ClozeCommandTests: XCTestCase {
                            status: 2, contains: "--average-from 2 is later than the last epoch (1)")
     }
 
+    /// `cloze make` from a vocabulary file, without a model: `-o -` is standard output, as
+    /// leaving -o out is, not a file named '-'.
+    func testMakeItemsToStandardOutput() throws {
+        let vocab = folder + "/vocab.tsv"
+        try "<pad>\t0\n<unk>\t0\n<bos>\t0\n<eos>\t0\nthe\t40\ncat\t10\ncats\t10\nsleeps\t10\nsleep\t10\nhere\t20\n.\t20\n"
+            .write(toFile: vocab, atomically: true, encoding: .utf8)
+        let make = try CommandRunner.run(["cloze", "make", "--vocab", vocab, "--from", "corpus/test.txt", "--count", "3", "-o", "-"],
+                                         directory: folder)
+        XCTAssertEqual(make.status, 0, make.error)
+        XCTAssertEqual(make.output.split(separator: "\n").filter { $0.contains("___\t") || $0.contains("___ ") }.count, 3, make.output)
+        XCTAssertEqual(make.error, "3 items from corpus/test.txt\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/-"))
+    }
+
     func testBadInputsAreOneLineErrors() throws {
         assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/corpus", "--bptt", "20"]),
                            status: 2, contains: "--bptt applies to language models only")
