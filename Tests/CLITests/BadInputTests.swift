@@ -76,6 +76,9 @@ final class BadInputTests: XCTestCase {
         try write("held.txt", "the cat sleeps .\n")
         try write("items.tsv", "the ___ sleeps .\tcat\tcat,cats\nno blank\tcat\n")
         try write("ref2.txt", "a\nb\n")
+        // The head of a translation run's config.json (the only part read before the refusal).
+        try write("translation/config.json", "{\"sourceLanguage\" : \"en\", \"targetLanguage\" : \"fr\"}\n")
+        try write("no-kind/config.json", "{\"format\" : 1}\n")
         try write("long-answer.tsv", "the ___ sleeps .\t" + String(repeating: "x", count: 5000) + "\n")
 
         let tiny = ["--epochs", "1", "--layers", "1", "--batch-size", "4", "--bptt", "5", "--threads", "1"]
@@ -476,6 +479,8 @@ final class BadInputTests: XCTestCase {
             ["translate", "train", "--train", prefix, "--valid", prefix, "--src", "en", "--tgt", "fr", "--out", "tr",
              "--epochs", "1", "--threads", "1"] + flags
         }
+        // What fill, fill-eval and repl take.
+        let fillers = "not a language model or a cloze (fill-in-the-blank) model"
         try check([
             Case(id: "X1 parallel files of different lengths", arguments: translate("parallel/uneven"), status: 1,
                  message: "parallel/uneven.en has 3 lines but parallel/uneven.fr has 2: the two sides of a parallel corpus must be line-aligned",
@@ -516,6 +521,14 @@ final class BadInputTests: XCTestCase {
                  status: 2, message: "--sentence-weight must lie in [0, 100], not -1.0."),
             Case(id: "L11 negative rescore count", arguments: ["fill-eval", "--model", "run", "--rescore", "-1", "one.txt"],
                  status: 2, message: "--rescore must be 0 or more, not -1."),
+            Case(id: "L24 a translation run to fill blanks", arguments: ["fill", "--model", "translation", "the ___ sleeps"], status: 1,
+                 message: "translation is not a usable run folder: config.json describes a translation run, \(fillers)"),
+            Case(id: "L25 a translation run for the REPL", arguments: ["repl", "--model", "translation"], status: 1,
+                 message: "translation is not a usable run folder: config.json describes a translation run, \(fillers)"),
+            Case(id: "L26 a run folder of no kind", arguments: ["fill-eval", "--model", "no-kind", "items.tsv"], status: 1,
+                 message: "no-kind is not a usable run folder: config.json describes a run of unknown kind (it has no 'kind' field), \(fillers)"),
+            Case(id: "L27 a translation run to evaluate", arguments: ["eval", "--model", "translation", "one.txt"], status: 1,
+                 message: "translation is not a usable run folder: config.json describes a translation run, not a language model"),
             // A long sentence or word is quoted by its first 60 characters, not whole.
             Case(id: "L19 long sentence without a blank", arguments: ["fill", "--model", "run", String(repeating: "cat ", count: 2000)],
                  status: 1, message: "'\(String(repeating: "cat ", count: 15))…' has no blank; write each blank as ___"),
