@@ -86,9 +86,14 @@ struct FillCommand: ParsableCommand {
         let parsed = try BlankedSentence(sentence, run: ranker)
         guard !parsed.blankIndices.isEmpty else { throw FillError.noBlank(sentence, at: nil) }
         let lists = ranker.fill(parsed, count: k, candidates: candidates)
+        // The note naming unknown words goes to standard error, as generate's does, so that
+        // standard output holds only the filled blanks.
+        if !parsed.unknownWords.isEmpty {
+            fflush(stdout)
+            FileHandle.standardError.write(Data((unknownWordsNote(parsed.unknownWords, readAs: "<unk>") + "\n").utf8))
+        }
         let result = BlankFillResult(
-            blanks: lists.map { $0.map { WordProbability(word: ranker.vocabulary.token(for: $0.id) ?? "", probability: $0.probability) } },
-            unknownWords: parsed.unknownWords)
+            blanks: lists.map { $0.map { WordProbability(word: ranker.vocabulary.token(for: $0.id) ?? "", probability: $0.probability) } })
         print((header ? sentence + "\n" : "") + blankFillBlock(result))
     }
 }

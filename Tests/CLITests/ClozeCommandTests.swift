@@ -54,6 +54,11 @@ final class ClozeCommandTests: XCTestCase {
             let rows = fill.output.split(separator: "\n")
             XCTAssertEqual(rows.first, "blank →", fill.output)
             XCTAssertEqual(rows.count, 4, fill.output)
+            // A word outside the vocabulary is named on standard error; standard output holds the blanks alone.
+            let unknown = try CommandRunner.run(["fill", "--model", model, "--k", "3", "--threads", "1", "the ___ sleep zorblat ."])
+            XCTAssertEqual(unknown.status, 0, unknown.error)
+            XCTAssertEqual(unknown.error, "note: \"zorblat\" is not in the vocabulary (read as <unk>)\n")
+            XCTAssertEqual(unknown.output.split(separator: "\n").first, "blank →", unknown.output)
             let two = try CommandRunner.run(["fill", "--model", model, "--candidates", "cat,cats", "--threads", "1"],
                                             stdin: "the ___ sleep here .\nthe ___ ___ here .\n")
             XCTAssertEqual(two.status, 0, two.error)
