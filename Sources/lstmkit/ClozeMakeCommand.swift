@@ -71,6 +71,11 @@ struct ClozeMakeCommand: ParsableCommand {
             tokenizer = try Tokenizer(options: tokenizerFlags.options)
         }
         let maker = ClozeItemMaker(vocabulary: vocabulary, tokenizer: tokenizer)
+        if let candidates, candidates > maker.usableWordCount {
+            let usable = maker.usableWordCount
+            FileHandle.standardError.write(Data(("note: --candidates \(candidates) is more than the \(usable) word\(usable == 1 ? "" : "s") "
+                + "of the vocabulary that can be candidates (not specials, no comma); each item lists \(usable == 1 ? "it" : "all \(usable)")\n").utf8))
+        }
         let result = try maker.make(from: from, count: count, seed: seed, candidates: candidates, lossy: tokenizerFlags.lossy)
         // No items is a mistake (an empty file, another vocabulary), not a result to write over -o.
         guard !result.items.isEmpty else { throw ClozeMakeError.noItems(from, lines: result.lines) }
@@ -81,7 +86,8 @@ struct ClozeMakeCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         let short = result.items.count < count ? " (only \(result.eligibleLines) of the \(result.lines) lines can take an item)" : ""
-        FileHandle.standardError.write(Data("\(result.items.count) items from \(from)\(short)\(outputFile.map { " → \($0)" } ?? "")\n".utf8))
+        let made = result.items.count
+        FileHandle.standardError.write(Data("\(made) item\(made == 1 ? "" : "s") from \(from)\(short)\(outputFile.map { " → \($0)" } ?? "")\n".utf8))
     }
 }
 

@@ -164,7 +164,7 @@ final class ClozeCommandTests: XCTestCase {
     }
 
     /// `cloze make` from a vocabulary file, without a model: `-o -` is standard output, as
-    /// leaving -o out is, not a file named '-'.
+    /// leaving -o out is, not a file named '-'; more candidates than usable words are capped, with a note.
     func testMakeItemsToStandardOutput() throws {
         let vocab = folder + "/vocab.tsv"
         try "<pad>\t0\n<unk>\t0\n<bos>\t0\n<eos>\t0\nthe\t40\ncat\t10\ncats\t10\nsleeps\t10\nsleep\t10\nhere\t20\n.\t20\n"
@@ -175,6 +175,15 @@ final class ClozeCommandTests: XCTestCase {
         XCTAssertEqual(make.output.split(separator: "\n").filter { $0.contains("___\t") || $0.contains("___ ") }.count, 3, make.output)
         XCTAssertEqual(make.error, "3 items from corpus/test.txt\n")
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/-"))
+        // More candidates than the vocabulary's 7 usable words: each item lists the 7, and says so.
+        let capped = try CommandRunner.run(["cloze", "make", "--vocab", vocab, "--from", "corpus/test.txt", "--count", "1",
+                                            "--candidates", "20"], directory: folder)
+        XCTAssertEqual(capped.status, 0, capped.error)
+        XCTAssertEqual(capped.error, "note: --candidates 20 is more than the 7 words of the vocabulary that can be candidates "
+                           + "(not specials, no comma); each item lists all 7\n1 item from corpus/test.txt\n")
+        let fields = capped.output.split(separator: "\t")
+        XCTAssertEqual(fields.count, 3, capped.output)
+        XCTAssertEqual(fields.last?.split(separator: ",").count, 7, capped.output)
     }
 
     func testBadInputsAreOneLineErrors() throws {
