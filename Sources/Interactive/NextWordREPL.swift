@@ -27,7 +27,7 @@ public final class NextWordREPL<Model: NextWordModel> {
     static var headerWords: Int { 12 }
 
     /// - Parameters:
-    ///   - blankFiller: enables `:fill` (a cloze model); nil leaves it off.
+    ///   - blankFiller: enables `:fill` (a trained cloze model or language model); nil leaves it off.
     ///   - makeGenerator: a seeded generator for `:gen`; called again on `:seed`.
     public init(model: Model, settings: REPLSettings = REPLSettings(), title: String = "",
                 blankFiller: (any BlankFilling)? = nil,

@@ -36,6 +36,14 @@ public enum RunFolder {
     struct Header: Decodable {
         var format: Int?
         var kind: String?
+        /// Only a translation run's config.json names one (and it has no `kind`).
+        var sourceLanguage: String?
+
+        /// What errors call the run: "a 'cloze' run", "a translation run".
+        var runDescription: String {
+            if let kind { return "a '\(kind)' run" }
+            return sourceLanguage == nil ? "a run of unknown kind (it has no 'kind' field)" : "a translation run"
+        }
     }
 
     static func header(folder: String) throws -> Header {
@@ -71,7 +79,7 @@ extension RunConfiguration {
         let header = try RunFolder.header(folder: folder, data: data)
         guard header.kind == kind else {
             throw TrainingError.notARun(folder: folder,
-                                        cause: "config.json describes a '\(header.kind ?? "unknown")' run, not \(kindDescription)")
+                                        cause: "config.json describes \(header.runDescription), not \(kindDescription)")
         }
         do {
             return try JSONDecoder().decode(Self.self, from: data)

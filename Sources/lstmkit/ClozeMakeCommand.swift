@@ -38,21 +38,25 @@ struct ClozeMakeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Take this vocabulary file (with counts) instead of a run's.", valueName: "FILE"))
     var vocab: String?
 
-    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the items here (default: standard output).", valueName: "FILE"))
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Write the items here (default, or -: standard output).", valueName: "FILE"))
     var output: String?
+
+    /// The file to write, nil for standard output.
+    var outputFile: String? { output == "-" ? nil : output }
 
     @OptionGroup var tokenizerFlags: TokenizerFlags
 
     func validate() throws {
         if count < 1 { throw ValidationError("--count must be at least 1, not \(count).") }
         if let candidates, candidates < 2 { throw ValidationError("--candidates must be at least 2 (the answer and a distractor), not \(candidates).") }
+        if output == "" { throw ValidationError("-o takes a file name, not an empty one (leave it out, or give -, for standard output).") }
         guard (model == nil) != (vocab == nil) else {
             throw ValidationError("Give the vocabulary: --model FOLDER (its vocabulary and tokenizer) or --vocab FILE, one of them.")
         }
     }
 
     func run() throws {
-        if let output {
+        if let output = outputFile {
             if AtomicFile.isSameFile(output, from) { throw ClozeMakeError.outputOverInput(output) }
             try AtomicFile.checkWritable(output)
         }
@@ -67,17 +71,23 @@ struct ClozeMakeCommand: ParsableCommand {
             tokenizer = try Tokenizer(options: tokenizerFlags.options)
         }
         let maker = ClozeItemMaker(vocabulary: vocabulary, tokenizer: tokenizer)
+        if let candidates, candidates > maker.usableWordCount {
+            let usable = maker.usableWordCount
+            FileHandle.standardError.write(Data(("note: --candidates \(candidates) is more than the \(usable) word\(usable == 1 ? "" : "s") "
+                + "of the vocabulary that can be candidates (not specials, no comma); each item lists \(usable == 1 ? "it" : "all \(usable)")\n").utf8))
+        }
         let result = try maker.make(from: from, count: count, seed: seed, candidates: candidates, lossy: tokenizerFlags.lossy)
         // No items is a mistake (an empty file, another vocabulary), not a result to write over -o.
         guard !result.items.isEmpty else { throw ClozeMakeError.noItems(from, lines: result.lines) }
         let text = result.items.map { $0.text + "\n" }.joined()
-        if let output {
+        if let output = outputFile {
             try AtomicFile.write(Array(text.utf8), to: output)
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
         let short = result.items.count < count ? " (only \(result.eligibleLines) of the \(result.lines) lines can take an item)" : ""
-        FileHandle.standardError.write(Data("\(result.items.count) items from \(from)\(short)\(output.map { " → \($0)" } ?? "")\n".utf8))
+        let made = result.items.count
+        FileHandle.standardError.write(Data("\(made) item\(made == 1 ? "" : "s") from \(from)\(short)\(outputFile.map { " → \($0)" } ?? "")\n".utf8))
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Interactive
 import Models
+import Support
 import Tensor
 import Text
 import Training
@@ -85,9 +86,14 @@ struct FillCommand: ParsableCommand {
         let parsed = try BlankedSentence(sentence, run: ranker)
         guard !parsed.blankIndices.isEmpty else { throw FillError.noBlank(sentence, at: nil) }
         let lists = ranker.fill(parsed, count: k, candidates: candidates)
+        // The note naming unknown words goes to standard error, as generate's does, so that
+        // standard output holds only the filled blanks.
+        if !parsed.unknownWords.isEmpty {
+            fflush(stdout)
+            FileHandle.standardError.write(Data((unknownWordsNote(parsed.unknownWords, readAs: "<unk>") + "\n").utf8))
+        }
         let result = BlankFillResult(
-            blanks: lists.map { $0.map { WordProbability(word: ranker.vocabulary.token(for: $0.id) ?? "", probability: $0.probability) } },
-            unknownWords: parsed.unknownWords)
+            blanks: lists.map { $0.map { WordProbability(word: ranker.vocabulary.token(for: $0.id) ?? "", probability: $0.probability) } })
         print((header ? sentence + "\n" : "") + blankFillBlock(result))
     }
 }
@@ -101,9 +107,9 @@ enum FillError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case let .noBlank(sentence, at):
-            return (at.map { "\($0): " } ?? "") + "'\(sentence)' has no blank; write each blank as \(BlankedSentence.marker)"
+            return (at.map { "\($0): " } ?? "") + "\(QuotedText.quote(sentence)) has no blank; write each blank as \(BlankedSentence.marker)"
         case .candidateNotInVocabulary(let word, let folder):
-            return "the candidate '\(word)' is not a word of the vocabulary of \(folder)"
+            return "the candidate \(QuotedText.quote(word)) is not a word of the vocabulary of \(folder)"
         }
     }
 }

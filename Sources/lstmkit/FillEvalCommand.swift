@@ -39,7 +39,7 @@ struct FillEvalCommand: ParsableCommand {
                                valueName: "FOLDER"))
     var compareLeft: [String] = []
 
-    @Option(help: ArgumentHelp("Also write each evaluated item's rank under every model to FILE (TSV: line, answer, one column per model; 1 = first choice).", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Also write each evaluated item's rank under every model to FILE (TSV: line, answer, one column per model; 1 = first choice). A file: standard output (-) carries the report.", valueName: "FILE"))
     var ranks: String?
 
     @Argument(help: "The items file (- for standard input).")
@@ -55,6 +55,11 @@ struct FillEvalCommand: ParsableCommand {
 
     func validate() throws {
         if let threads, threads < 0 { throw ValidationError("--threads must be 0 (all cores) or more, not \(threads).") }
+        // '-' is standard input for the items; for the ranks it would name a file called '-'.
+        if ranks == "" { throw ValidationError("--ranks takes a file name, not an empty one.") }
+        if ranks == "-" {
+            throw ValidationError("--ranks takes a file name, not - (standard output carries the report).")
+        }
     }
 
     func run() throws {

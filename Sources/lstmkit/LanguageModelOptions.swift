@@ -7,7 +7,7 @@ import Training
 
 /// The model `repl` and `generate` drive: a trained run folder, or the built-in demo table.
 struct LanguageModelOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("A trained language-model run folder, e.g. runs/ptb-small.", valueName: "run"))
+    @Option(name: .long, help: ArgumentHelp("A trained run folder, e.g. runs/ptb-small: a language model or a cloze model.", valueName: "run"))
     var model: String?
 
     @Option(name: .customLong("demo-model"), help: ArgumentHelp(

@@ -76,6 +76,10 @@ final class BadInputTests: XCTestCase {
         try write("held.txt", "the cat sleeps .\n")
         try write("items.tsv", "the ___ sleeps .\tcat\tcat,cats\nno blank\tcat\n")
         try write("ref2.txt", "a\nb\n")
+        // The head of a translation run's config.json (the only part read before the refusal).
+        try write("translation/config.json", "{\"sourceLanguage\" : \"en\", \"targetLanguage\" : \"fr\"}\n")
+        try write("no-kind/config.json", "{\"format\" : 1}\n")
+        try write("long-answer.tsv", "the ___ sleeps .\t" + String(repeating: "x", count: 5000) + "\n")
 
         let tiny = ["--epochs", "1", "--layers", "1", "--batch-size", "4", "--bptt", "5", "--threads", "1"]
         for (name, hidden) in [("run", "8"), ("other", "6")] {
@@ -475,6 +479,8 @@ final class BadInputTests: XCTestCase {
             ["translate", "train", "--train", prefix, "--valid", prefix, "--src", "en", "--tgt", "fr", "--out", "tr",
              "--epochs", "1", "--threads", "1"] + flags
         }
+        // What fill, fill-eval and repl take.
+        let fillers = "not a language model or a cloze (fill-in-the-blank) model"
         try check([
             Case(id: "X1 parallel files of different lengths", arguments: translate("parallel/uneven"), status: 1,
                  message: "parallel/uneven.en has 3 lines but parallel/uneven.fr has 2: the two sides of a parallel corpus must be line-aligned",
@@ -515,6 +521,20 @@ final class BadInputTests: XCTestCase {
                  status: 2, message: "--sentence-weight must lie in [0, 100], not -1.0."),
             Case(id: "L11 negative rescore count", arguments: ["fill-eval", "--model", "run", "--rescore", "-1", "one.txt"],
                  status: 2, message: "--rescore must be 0 or more, not -1."),
+            Case(id: "L24 a translation run to fill blanks", arguments: ["fill", "--model", "translation", "the ___ sleeps"], status: 1,
+                 message: "translation is not a usable run folder: config.json describes a translation run, \(fillers)"),
+            Case(id: "L25 a translation run for the REPL", arguments: ["repl", "--model", "translation"], status: 1,
+                 message: "translation is not a usable run folder: config.json describes a translation run, \(fillers)"),
+            Case(id: "L26 a run folder of no kind", arguments: ["fill-eval", "--model", "no-kind", "items.tsv"], status: 1,
+                 message: "no-kind is not a usable run folder: config.json describes a run of unknown kind (it has no 'kind' field), \(fillers)"),
+            Case(id: "L27 a translation run to evaluate", arguments: ["eval", "--model", "translation", "one.txt"], status: 1,
+                 message: "translation is not a usable run folder: config.json describes a translation run, not a language model"),
+            // A long sentence or word is quoted by its first 60 characters, not whole.
+            Case(id: "L19 long sentence without a blank", arguments: ["fill", "--model", "run", String(repeating: "cat ", count: 2000)],
+                 status: 1, message: "'\(String(repeating: "cat ", count: 15))…' has no blank; write each blank as ___"),
+            Case(id: "L20 long answer outside the vocabulary", arguments: ["fill-eval", "--model", "run", "long-answer.tsv"], status: 1,
+                 message: "long-answer.tsv has no item every model can evaluate: 1 line skipped, the first at long-answer.tsv:1: "
+                     + "the answer '\(String(repeating: "x", count: 60))…' is not a word of the vocabulary of run"),
         ])
     }
 
@@ -543,6 +563,13 @@ final class BadInputTests: XCTestCase {
                  status: 1, message: "<stdin>:3: 'no blank' has no blank; write each blank as ___", stdin: "the ___ sleeps .\n\nno blank\n"),
             Case(id: "L18 no items on standard input", arguments: ["fill-eval", "--model", "run", "-"], status: 1,
                  message: "<stdin> holds no items"),
+            Case(id: "L21 ranks to standard output", arguments: ["fill-eval", "--model", "run", "--ranks", "-", "items.tsv"], status: 2,
+                 message: "--ranks takes a file name, not - (standard output carries the report).", mustNotExist: ["-"]),
+            Case(id: "L22 ranks to an empty name", arguments: ["fill-eval", "--model", "run", "--ranks", "", "items.tsv"], status: 2,
+                 message: "--ranks takes a file name, not an empty one."),
+            Case(id: "L23 cloze items to an empty name",
+                 arguments: ["cloze", "make", "--vocab", "run/vocab.tsv", "--from", "held.txt", "-o", ""], status: 2,
+                 message: "-o takes a file name, not an empty one (leave it out, or give -, for standard output)."),
         ])
         XCTAssertEqual(try String(contentsOfFile: folder + "/items.tsv", encoding: .utf8), items, "L13 leaves the items alone")
         XCTAssertEqual(try String(contentsOfFile: folder + "/held.txt", encoding: .utf8), "the cat sleeps .\n", "L15 leaves the text alone")

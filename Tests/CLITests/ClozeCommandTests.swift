@@ -54,6 +54,11 @@ final class ClozeCommandTests: XCTestCase {
             let rows = fill.output.split(separator: "\n")
             XCTAssertEqual(rows.first, "blank →", fill.output)
             XCTAssertEqual(rows.count, 4, fill.output)
+            // A word outside the vocabulary is named on standard error; standard output holds the blanks alone.
+            let unknown = try CommandRunner.run(["fill", "--model", model, "--k", "3", "--threads", "1", "the ___ sleep zorblat ."])
+            XCTAssertEqual(unknown.status, 0, unknown.error)
+            XCTAssertEqual(unknown.error, "note: \"zorblat\" is not in the vocabulary (read as <unk>)\n")
+            XCTAssertEqual(unknown.output.split(separator: "\n").first, "blank →", unknown.output)
             let two = try CommandRunner.run(["fill", "--model", model, "--candidates", "cat,cats", "--threads", "1"],
                                             stdin: "the ___ sleep here .\nthe ___ ___ here .\n")
             XCTAssertEqual(two.status, 0, two.error)
@@ -156,6 +161,29 @@ final class ClozeCommandTests: XCTestCase {
         assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--preset", "cloze-tied", "--corpus", folder + "/corpus",
                                                   "--out", folder + "/late", "--epochs", "1", "--average-from", "2"]),
                            status: 2, contains: "--average-from 2 is later than the last epoch (1)")
+    }
+
+    /// `cloze make` from a vocabulary file, without a model: `-o -` is standard output, as
+    /// leaving -o out is, not a file named '-'; more candidates than usable words are capped, with a note.
+    func testMakeItemsToStandardOutput() throws {
+        let vocab = folder + "/vocab.tsv"
+        try "<pad>\t0\n<unk>\t0\n<bos>\t0\n<eos>\t0\nthe\t40\ncat\t10\ncats\t10\nsleeps\t10\nsleep\t10\nhere\t20\n.\t20\n"
+            .write(toFile: vocab, atomically: true, encoding: .utf8)
+        let make = try CommandRunner.run(["cloze", "make", "--vocab", vocab, "--from", "corpus/test.txt", "--count", "3", "-o", "-"],
+                                         directory: folder)
+        XCTAssertEqual(make.status, 0, make.error)
+        XCTAssertEqual(make.output.split(separator: "\n").filter { $0.contains("___\t") || $0.contains("___ ") }.count, 3, make.output)
+        XCTAssertEqual(make.error, "3 items from corpus/test.txt\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/-"))
+        // More candidates than the vocabulary's 7 usable words: each item lists the 7, and says so.
+        let capped = try CommandRunner.run(["cloze", "make", "--vocab", vocab, "--from", "corpus/test.txt", "--count", "1",
+                                            "--candidates", "20"], directory: folder)
+        XCTAssertEqual(capped.status, 0, capped.error)
+        XCTAssertEqual(capped.error, "note: --candidates 20 is more than the 7 words of the vocabulary that can be candidates "
+                           + "(not specials, no comma); each item lists all 7\n1 item from corpus/test.txt\n")
+        let fields = capped.output.split(separator: "\t")
+        XCTAssertEqual(fields.count, 3, capped.output)
+        XCTAssertEqual(fields.last?.split(separator: ",").count, 7, capped.output)
     }
 
     func testBadInputsAreOneLineErrors() throws {

@@ -155,7 +155,7 @@ final class NextWordREPLTests: XCTestCase {
             "error: :score needs a sentence, as in :score the market fell",
             "error: :reset takes no argument, but got 'now'",
             "error: :seed takes a whole number from 0 to 18446744073709551615, not '-3'",
-            "error: :fill needs a fill-in-the-blank (cloze) model, and this one predicts only the next word",
+            "error: :fill needs a trained model (a language model or a cloze model), and this one predicts only the next word",
         ])
         for complaint in run.complaints { XCTAssertFalse(complaint.contains("\n")) }
         XCTAssertEqual(run.blocks.count, 1, "only the last line prints a block")
@@ -198,7 +198,7 @@ final class NextWordREPLTests: XCTestCase {
                         ":settings", ":reset", ":help", ":quit"] {
             XCTAssertTrue(help.contains("  " + command + " "), command)
         }
-        XCTAssertFalse(help.contains(":fill"), ":fill is listed only when a fill-in-the-blank model is there")
+        XCTAssertFalse(help.contains(":fill"), ":fill is listed only when a model that fills blanks is there")
     }
 
     func testSettingsOutOfRangeAreRefusedAtStart() throws {
@@ -236,6 +236,9 @@ final class FillHookTests: XCTestCase {
             """)
         XCTAssertEqual(run.complaints, ["error: :fill found no blank in the sentence; write each blank as _"])
         XCTAssertTrue(run.blocks[2].contains("  :fill SENTENCE"))
+        // Any model that fills blanks enables :fill, a language model too.
+        XCTAssertTrue(run.blocks[2].contains("fill the blanks of SENTENCE (a cloze model reads both sides, "
+                                             + "a language model scores whole sentences)\n"), run.blocks[2])
         XCTAssertTrue(run.blocks[2].contains("write each blank as _"))
     }
 

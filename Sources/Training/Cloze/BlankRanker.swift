@@ -83,9 +83,13 @@ extension BlankRanker {
 /// Loads the trained model of any run folder that can fill blanks: a cloze model, or a
 /// language model (which fills by scoring whole sentences).
 public func loadBlankRanker(folder: String) throws -> any BlankRanker {
-    switch try RunFolder.kind(of: folder) {
+    let header = try RunFolder.header(folder: folder)
+    switch header.kind {
     case ClozeRunConfiguration.kind: return try TrainedClozeModel(folder: folder)
-    default: return try TrainedLanguageModel(folder: folder)
+    case LanguageModelRunConfiguration.kind: return try TrainedLanguageModel(folder: folder)
+    default:
+        throw TrainingError.notARun(folder: folder, cause: "config.json describes \(header.runDescription), not "
+            + "\(LanguageModelRunConfiguration.kindDescription) or \(ClozeRunConfiguration.kindDescription)")
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Text
 
 /// One fill-in-the-blank item, a line of an items file:
@@ -79,16 +80,16 @@ public struct ClozeItem: Equatable, Sendable {
             guard !candidates.contains(where: \.isEmpty) else { return .failure(Cause(text: "the candidates list has an empty entry")) }
             var seen = Set<String>()
             if let repeated = candidates.first(where: { !seen.insert($0).inserted }) {
-                return .failure(Cause(text: "the candidates list names '\(repeated)' twice"))
+                return .failure(Cause(text: "the candidates list names \(QuotedText.quote(repeated)) twice"))
             }
             guard candidates.contains(answer) else {
-                return .failure(Cause(text: "the answer '\(answer)' is not among the candidates \(fields[2])"))
+                return .failure(Cause(text: "the answer \(QuotedText.quote(answer)) is not among the candidates \(QuotedText.cut(fields[2]))"))
             }
             item.candidates = candidates
         }
         if fields.count >= 5 {
             guard let distance = Int(fields[3]), let attractors = Int(fields[4]), distance >= 0, attractors >= 0 else {
-                return .failure(Cause(text: "distance and attractors (fields 4 and 5) must be whole numbers, not '\(fields[3])' and '\(fields[4])'"))
+                return .failure(Cause(text: "distance and attractors (fields 4 and 5) must be whole numbers, not \(QuotedText.quote(fields[3])) and \(QuotedText.quote(fields[4]))"))
             }
             item.distance = distance
             item.attractors = attractors

@@ -28,6 +28,10 @@ public struct ClozeItemMaker {
         frequencyRank = rank
     }
 
+    /// How many words can be answers and candidates: with more candidates asked for, each item
+    /// lists this many.
+    public var usableWordCount: Int { byFrequency.count }
+
     static func blankable(_ token: String) -> Bool {
         !token.contains(",") && !token.contains("\t") && !token.contains("___")
     }

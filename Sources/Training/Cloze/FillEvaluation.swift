@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import Text
 
 /// Fill-in-the-blank evaluation of one or more models on the same items: for each item, the
@@ -143,7 +144,7 @@ public struct FillEvaluation {
     static func rank(_ item: ClozeItem, _ model: any BlankRanker) -> Result<Int, Cause> {
         func word(_ token: String, _ role: String) -> Result<Int, Cause> {
             guard let id = model.vocabulary.existingID(for: token), !model.vocabulary.isSpecial(id) else {
-                return .failure(Cause(text: "\(role) '\(token)' is not a word of the vocabulary of \(model.folder)"))
+                return .failure(Cause(text: "\(role) \(QuotedText.quote(token)) is not a word of the vocabulary of \(model.folder)"))
             }
             return .success(id)
         }
@@ -170,7 +171,7 @@ public struct FillEvaluation {
         }
         let scores = model.scores(context, candidates: ids)
         guard let target = ids.firstIndex(of: answer).map({ scores[$0] }) else {
-            return .failure(Cause(text: "the answer '\(item.answer)' is not among the candidates"))
+            return .failure(Cause(text: "the answer \(QuotedText.quote(item.answer)) is not among the candidates"))
         }
         return .success(1 + scores.filter { $0 > target }.count)
     }

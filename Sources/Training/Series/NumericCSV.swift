@@ -1,3 +1,4 @@
+import Support
 import Text
 
 /// Why a numeric series could not be read: one sentence naming the file and, when it applies,
@@ -130,8 +131,7 @@ public enum NumericCSV {
     }
 
     static func quoted(_ text: String) -> String {
-        let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
-        return "\"" + shown + "\""
+        QuotedText.quote(text, mark: "\"", limit: 40)
     }
 }
 
