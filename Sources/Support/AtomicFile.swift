@@ -88,10 +88,14 @@ public enum AtomicFile {
         return (fd, String(cString: template))
     }
 
-    /// Whether `a` and `b` name the same existing file (through links or different spellings).
+    /// Whether `a` and `b` name the same existing file (through links or different spellings);
+    /// "-" names standard input (`--ranks items.tsv - < items.tsv` is caught too).
     public static func isSameFile(_ a: String, _ b: String) -> Bool {
-        var x = stat(), y = stat()
-        guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
+        func info(_ path: String) -> stat? {
+            var s = stat()
+            return (path == "-" ? fstat(0, &s) : stat(path, &s)) == 0 ? s : nil
+        }
+        guard let x = info(a), let y = info(b) else { return false }
         return x.st_dev == y.st_dev && x.st_ino == y.st_ino
     }
 

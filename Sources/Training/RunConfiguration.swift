@@ -20,6 +20,10 @@ public protocol RunConfiguration: Codable, Equatable, Sendable {
     /// The model's parameter count, worked out from the sizes in the file (see
     /// `checkWeights(_:folder:)`).
     var modelParameterCount: Double { get }
+    /// What makes the model unbuildable, as a sentence; nil when it can be built.
+    var modelProblem: String? { get }
+    /// The vocabulary size the model was built for.
+    var modelVocabularySize: Int { get }
 }
 
 /// The run folder layout shared by every kind of run.
@@ -85,6 +89,18 @@ extension RunConfiguration {
             return try JSONDecoder().decode(Self.self, from: data)
         } catch {
             throw TrainingError.notARun(folder: folder, cause: "config.json is incomplete: \(DecodingProblem.describe(error))")
+        }
+    }
+
+    /// Refuses a model that cannot be built, or whose vocabulary is not `vocabulary` (the run's
+    /// `vocab.tsv`): checked before anything is built from the configuration.
+    public func checkModel(vocabulary: Vocabulary, folder: String) throws {
+        guard vocabulary.count == modelVocabularySize else {
+            throw TrainingError.notARun(
+                folder: folder, cause: "vocab.tsv has \(vocabulary.count) entries but the model was built for \(modelVocabularySize)")
+        }
+        if let problem = modelProblem {
+            throw TrainingError.notARun(folder: folder, cause: "config.json describes an impossible model: \(problem)")
         }
     }
 

@@ -85,11 +85,8 @@ struct RunFiles<Configuration: RunConfiguration> {
     let weights: SafeTensorsFile
     let tokenizer: Tokenizer
 
-    /// - Parameters:
-    ///   - vocabularySize: the vocabulary size the configuration's model was built for.
-    ///   - problem: what makes the configuration's model unbuildable, if anything.
-    init(folder: String, weights: String, vocabularySize: (Configuration) -> Int,
-         problem: (Configuration) -> String?) throws {
+    /// `weights` names the weights file in `folder`.
+    init(folder: String, weights: String) throws {
         let folder = folder.hasSuffix("/") && folder.count > 1 ? String(folder.dropLast()) : folder
         configuration = try Configuration.read(folder: folder)
         let vocabPath = folder + "/vocab.tsv"
@@ -97,14 +94,7 @@ struct RunFiles<Configuration: RunConfiguration> {
             throw TrainingError.notARun(folder: folder, cause: "it has no vocab.tsv")
         }
         vocabulary = try Vocabulary(contentsOf: vocabPath)
-        let expected = vocabularySize(configuration)
-        guard vocabulary.count == expected else {
-            throw TrainingError.notARun(
-                folder: folder, cause: "vocab.tsv has \(vocabulary.count) entries but the model was built for \(expected)")
-        }
-        if let problem = problem(configuration) {
-            throw TrainingError.notARun(folder: folder, cause: "config.json describes an impossible model: \(problem)")
-        }
+        try configuration.checkModel(vocabulary: vocabulary, folder: folder)
         weightsPath = folder + "/" + weights
         guard FileManager.default.fileExists(atPath: weightsPath) else {
             throw TrainingError.notARun(folder: folder, cause: "it has no \(weights) (has training saved a model yet?)")

@@ -109,9 +109,14 @@ public final class Trainer<Task: TrainingTask> {
             throw TrainingError.notARun(folder: folder, cause: "\(error)")
         }
         AtomicFile.removeLeftovers(in: folder)
-        let lastPath = folder + "/last.safetensors"
+        // Nothing is built before the configuration is checked as a loader checks it: sizes,
+        // vocabulary, and weights that can hold the model (last.safetensors, else model.safetensors).
+        try configuration.checkModel(vocabulary: vocabulary, folder: folder)
+        let lastPath = folder + "/last.safetensors", bestPath = folder + "/model.safetensors"
         let last = FileManager.default.fileExists(atPath: lastPath) ? try SafeTensorsFile(contentsOf: lastPath) : nil
-        if let last { try configuration.checkWeights(last, folder: folder) }
+        if let weights = try last ?? (FileManager.default.fileExists(atPath: bestPath) ? SafeTensorsFile(contentsOf: bestPath) : nil) {
+            try configuration.checkWeights(weights, folder: folder)
+        }
         let corpus = try LanguageModelCorpus(source: configuration.corpus, tokenizer: configuration.tokenizer,
                                              vocabulary: vocabulary)
         let generator = RandomGenerator(seed: configuration.training.seed)
@@ -163,7 +168,7 @@ public final class Trainer<Task: TrainingTask> {
             let earliest = max(from, nextBatch > 0 ? epoch + 1 : epoch)
             if earliest <= t.epochs {
                 notes.append("\(folder): weights not averaged, though --preset \(name) averages from epoch \(from)"
-                    + " (the run was planned shorter); add --average-from \(earliest) to average them")
+                    + " (the run was planned shorter); to average them, stop and resume with --average-from \(earliest)")
             }
         }
     }

@@ -57,7 +57,8 @@ struct ClozeMakeCommand: ParsableCommand {
 
     func run() throws {
         if let output = outputFile {
-            if AtomicFile.isSameFile(output, from) { throw ClozeMakeError.outputOverInput(output) }
+            if AtomicFile.isSameFile(output, from) { throw ClozeMakeError.outputOverInput(output, input: "--from") }
+            if let vocab, AtomicFile.isSameFile(output, vocab) { throw ClozeMakeError.outputOverInput(output, input: "--vocab") }
             try AtomicFile.checkWritable(output)
         }
         let vocabulary: Vocabulary
@@ -71,14 +72,15 @@ struct ClozeMakeCommand: ParsableCommand {
             tokenizer = try Tokenizer(options: tokenizerFlags.options)
         }
         let maker = ClozeItemMaker(vocabulary: vocabulary, tokenizer: tokenizer)
-        if let candidates, candidates > maker.usableWordCount {
-            let usable = maker.usableWordCount
-            FileHandle.standardError.write(Data(("note: --candidates \(candidates) is more than the \(usable) word\(usable == 1 ? "" : "s") "
-                + "of the vocabulary that can be candidates (not specials, no comma); each item lists \(usable == 1 ? "it" : "all \(usable)")\n").utf8))
-        }
-        let result = try maker.make(from: from, count: count, seed: seed, candidates: candidates, lossy: tokenizerFlags.lossy)
+        // More candidates than usable words: each item lists them all.
+        let listed = candidates.map { min($0, maker.usableWordCount) }
+        let result = try maker.make(from: from, count: count, seed: seed, candidates: listed, lossy: tokenizerFlags.lossy)
         // No items is a mistake (an empty file, another vocabulary), not a result to write over -o.
         guard !result.items.isEmpty else { throw ClozeMakeError.noItems(from, lines: result.lines) }
+        if let candidates, let listed, listed < candidates {
+            FileHandle.standardError.write(Data(("note: --candidates \(candidates) is more than the \(listed) words "
+                + "of the vocabulary that can be candidates (not specials, no comma); each item lists all \(listed)\n").utf8))
+        }
         let text = result.items.map { $0.text + "\n" }.joined()
         if let output = outputFile {
             try AtomicFile.write(Array(text.utf8), to: output)
@@ -93,15 +95,16 @@ struct ClozeMakeCommand: ParsableCommand {
 
 /// Input `cloze make` cannot turn into items; one sentence each.
 enum ClozeMakeError: Error, CustomStringConvertible {
-    case outputOverInput(String)
+    case outputOverInput(String, input: String)
     case noItems(String, lines: Int)
 
     var description: String {
         switch self {
-        case .outputOverInput(let path):
-            return "-o \(path) is the --from file itself; writing the items would replace the text, choose another file"
+        case let .outputOverInput(path, input):
+            return "-o \(path) is the \(input) file itself; writing the items would replace it, choose another file"
         case let .noItems(path, lines):
-            return "\(path) gives no item: none of its \(lines) line\(lines == 1 ? "" : "s") holds a word of the vocabulary to blank"
+            return "\(path) gives no item: none of its \(lines) line\(lines == 1 ? "" : "s") holds a word of the vocabulary to blank "
+                + "and at least one other token"
         }
     }
 }

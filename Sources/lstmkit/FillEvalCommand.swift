@@ -66,7 +66,7 @@ struct FillEvalCommand: ParsableCommand {
         // The ranks are written after the evaluation, which can take hours: a path that cannot be
         // written, or that would replace the items themselves, is refused before it starts.
         if let ranks {
-            if items != "-", AtomicFile.isSameFile(ranks, items) { throw FillEvalError.ranksOverItems(ranks) }
+            if AtomicFile.isSameFile(ranks, items) { throw FillEvalError.ranksOverItems(ranks) }
             try AtomicFile.checkWritable(ranks)
         }
         Threads.setCount(threads)

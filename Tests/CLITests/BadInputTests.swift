@@ -74,6 +74,7 @@ final class BadInputTests: XCTestCase {
         try write("parallel/ok.fr", "x y\nz w\n")
         try write("hyp3.txt", "a\nb\nc\n")
         try write("held.txt", "the cat sleeps .\n")
+        try write("one-word.txt", "cat\nsleeps\n")
         try write("items.tsv", "the ___ sleeps .\tcat\tcat,cats\nno blank\tcat\n")
         try write("ref2.txt", "a\nb\n")
         // The head of a translation run's config.json (the only part read before the refusal).
@@ -130,6 +131,7 @@ final class BadInputTests: XCTestCase {
         let config = try String(contentsOfFile: folder + "/run/config.json", encoding: .utf8)
         try write("ck-hidden/config.json", config.replacingOccurrences(of: "\"hiddenSize\" : 8", with: "\"hiddenSize\" : -8"))
         try FileManager.default.copyItem(atPath: folder + "/run", toPath: folder + "/ck-huge")
+        try FileManager.default.copyItem(atPath: folder + "/run/vocab.tsv", toPath: folder + "/held-vocab.tsv")
         try write("ck-huge/config.json", config.replacingOccurrences(of: "\"hiddenSize\" : 8", with: "\"hiddenSize\" : 2000000000"))
     }
 
@@ -332,6 +334,9 @@ final class BadInputTests: XCTestCase {
                  message: "run has finished all its epochs; there is nothing to resume (--epochs N with --resume trains on to epoch N)"),
             Case(id: "C10 resume for fewer epochs than done", arguments: ["train", "--resume", "run", "--epochs", "0"], status: 1,
                  message: "run has already done 1 epoch; --epochs 0 with --resume must be more than that"),
+            Case(id: "C11 resume a run whose config.json is impossible", arguments: ["train", "--resume", "ck-hidden", "--epochs", "2"],
+                 status: 1, message: "ck-hidden is not a usable run folder: config.json describes an impossible model: "
+                     + "the hidden size must be at least 1, not -8"),
         ])
     }
 
@@ -555,10 +560,18 @@ final class BadInputTests: XCTestCase {
                  status: 1, message: "cannot write fifo: it is a device, pipe or socket, not a regular file"),
             Case(id: "L15 cloze items over their text",
                  arguments: ["cloze", "make", "--vocab", "run/vocab.tsv", "--from", "held.txt", "-o", "held.txt"], status: 1,
-                 message: "-o held.txt is the --from file itself; writing the items would replace the text, choose another file"),
+                 message: "-o held.txt is the --from file itself; writing the items would replace it, choose another file"),
+            Case(id: "L28 cloze items over their vocabulary",
+                 arguments: ["cloze", "make", "--vocab", "held-vocab.tsv", "--from", "held.txt", "-o", "./held-vocab.tsv"], status: 1,
+                 message: "-o ./held-vocab.tsv is the --vocab file itself; writing the items would replace it, choose another file"),
+            Case(id: "L29 cloze items from one-word lines",
+                 arguments: ["cloze", "make", "--vocab", "run/vocab.tsv", "--from", "one-word.txt", "--candidates", "50", "-o", "made.tsv"],
+                 status: 1, message: "one-word.txt gives no item: none of its 2 lines holds a word of the vocabulary to blank and at least "
+                     + "one other token", mustNotExist: ["made.tsv"]),
             Case(id: "L16 cloze items from an empty file",
                  arguments: ["cloze", "make", "--vocab", "run/vocab.tsv", "--from", "empty.txt", "-o", "made.tsv"], status: 1,
-                 message: "empty.txt gives no item: none of its 0 lines holds a word of the vocabulary to blank", mustNotExist: ["made.tsv"]),
+                 message: "empty.txt gives no item: none of its 0 lines holds a word of the vocabulary to blank and at least one other token",
+                 mustNotExist: ["made.tsv"]),
             Case(id: "L17 fill reads a line without a blank", arguments: ["fill", "--model", "run", "--k", "1", "--threads", "1"],
                  status: 1, message: "<stdin>:3: 'no blank' has no blank; write each blank as ___", stdin: "the ___ sleeps .\n\nno blank\n"),
             Case(id: "L18 no items on standard input", arguments: ["fill-eval", "--model", "run", "-"], status: 1,

@@ -184,6 +184,11 @@ final class ClozeCommandTests: XCTestCase {
         let fields = capped.output.split(separator: "\t")
         XCTAssertEqual(fields.count, 3, capped.output)
         XCTAssertEqual(fields.last?.split(separator: ",").count, 7, capped.output)
+        // A count far beyond any vocabulary (it overflowed the distractor window before).
+        let huge = try CommandRunner.run(["cloze", "make", "--vocab", vocab, "--from", "corpus/test.txt", "--count", "1",
+                                          "--candidates", "4000000000000000000"], directory: folder)
+        XCTAssertEqual(huge.status, 0, huge.error)
+        XCTAssertEqual(huge.output, capped.output)
     }
 
     func testBadInputsAreOneLineErrors() throws {

@@ -78,4 +78,21 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(),
                        [".keep.tmp-abc", "keep.tmp-abcdef", "model.safetensors"])
     }
+
+    /// "-" is standard input: a file read through it is the same file as its path.
+    func testStandardInputIsComparedByItsFile() throws {
+        let path = NSTemporaryDirectory() + "lstmkit-stdin-\(UUID().uuidString).txt"
+        try "x\n".write(toFile: path, atomically: false, encoding: .utf8)
+        defer { unlink(path) }
+        let saved = dup(0)
+        let fd = open(path, O_RDONLY)
+        XCTAssertTrue(saved >= 0 && fd >= 0)
+        dup2(fd, 0)
+        let same = AtomicFile.isSameFile(path, "-"), other = AtomicFile.isSameFile(path + ".other", "-")
+        dup2(saved, 0)
+        close(fd)
+        close(saved)
+        XCTAssertTrue(same)
+        XCTAssertFalse(other)
+    }
 }

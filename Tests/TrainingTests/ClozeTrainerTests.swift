@@ -175,7 +175,7 @@ final class ClozeTrainerTests: XCTestCase {
         let run = folder + "/preset"
         _ = try quietTrainer(c, corpus, out: run)   // config only: resuming starts from epoch 1
         let quiet = ProgressReporter(mode: .plain(every: 1000), sink: { _ in })
-        let note = "weights not averaged, though --preset cloze-tied averages from epoch 9 (the run was planned shorter); add --average-from 9"
+        let note = "weights not averaged, though --preset cloze-tied averages from epoch 9 (the run was planned shorter); to average them, stop and resume with --average-from 9"
         let past = try ClozeTrainer(resuming: run, epochs: 10, progress: quiet, say: { _ in })
         XCTAssertNil(past.task.configuration.training.averageFrom)
         XCTAssertTrue(past.notes.contains { $0.contains(note) }, "\(past.notes)")

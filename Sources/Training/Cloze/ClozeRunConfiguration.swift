@@ -28,6 +28,8 @@ public struct ClozeRunConfiguration: RunConfiguration {
 
     public var presetTraining: TrainingSettings? { preset.flatMap(ClozeModelPreset.named)?.training }
     public var modelParameterCount: Double { model.parameterCount }
+    public var modelProblem: String? { model.problem }
+    public var modelVocabularySize: Int { model.vocabularySize }
 }
 
 /// Named cloze configurations.

@@ -18,7 +18,7 @@ public final class TrainedClozeModel: TrainedRun {
 
     public init(folder: String, weights: String = "model.safetensors") throws {
         let files = try RunFiles<ClozeRunConfiguration>(
-            folder: folder, weights: weights, vocabularySize: \.model.vocabularySize, problem: \.model.problem)
+            folder: folder, weights: weights)
         configuration = files.configuration
         vocabulary = files.vocabulary
         model = ClozeModel(configuration: configuration.model, generator: RandomGenerator(seed: 0))

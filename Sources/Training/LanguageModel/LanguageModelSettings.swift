@@ -68,7 +68,8 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
 
     /// The epoch from which `preset` averages the weights, when these settings are that preset's
     /// recipe run without its average (a run shortened before the average was due, then planned
-    /// past it again); nil otherwise. Epochs, seed and logging do not count as the recipe.
+    /// past it again); nil otherwise. Epochs, seed, logging, checkpoint interval, NaN policy and
+    /// evaluation batch size do not count as the recipe.
     public func averageLeftOut(of preset: TrainingSettings) -> Int? {
         guard averageFrom == nil, let from = preset.averageFrom, from <= epochs else { return nil }
         var recipe = self
@@ -131,6 +132,8 @@ public struct LanguageModelRunConfiguration: RunConfiguration {
 
     public var presetTraining: TrainingSettings? { preset.flatMap(LanguageModelPreset.named)?.training }
     public var modelParameterCount: Double { model.parameterCount }
+    public var modelProblem: String? { model.problem }
+    public var modelVocabularySize: Int { model.vocabularySize }
 }
 
 /// The model and training settings of a named configuration from the literature.

@@ -21,7 +21,7 @@ public final class TrainedLanguageModel: TrainedRun {
 
     public init(folder: String, weights: String = "model.safetensors") throws {
         let files = try RunFiles<LanguageModelRunConfiguration>(
-            folder: folder, weights: weights, vocabularySize: \.model.vocabularySize, problem: \.model.problem)
+            folder: folder, weights: weights)
         configuration = files.configuration
         vocabulary = files.vocabulary
         model = LanguageModel(configuration: configuration.model, generator: nil)   // weights loaded next
