@@ -36,7 +36,8 @@ public enum AtomicFile {
     /// `writeAll`), then syncs and renames it over `path`. On any error the temporary file is
     /// removed and `path` is untouched. The file gets `permissions` less the umask (private
     /// files such as a command history pass 0o600).
-    public static func write(to path: String, permissions: mode_t = 0o644, _ body: (Int32) throws -> Void) throws {
+    public static func write(to named: String, permissions: mode_t = 0o644, _ body: (Int32) throws -> Void) throws {
+        let path = linkTarget(named)
         try refuseSpecialFile(path)
         let folder = parentFolder(of: path)
         let (fd, temporary) = try makeTemporary(beside: path)
@@ -69,7 +70,8 @@ public enum AtomicFile {
     /// unwritable folder, a folder or a device in its place), without touching `path`: a command
     /// that writes its result only after a long computation calls it first, so a mistyped path
     /// costs nothing.
-    public static func checkWritable(_ path: String) throws {
+    public static func checkWritable(_ named: String) throws {
+        let path = linkTarget(named)
         try refuseSpecialFile(path)
         var info = stat()
         if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
@@ -78,6 +80,16 @@ public enum AtomicFile {
         let (fd, temporary) = try makeTemporary(beside: path)
         close(fd)
         unlink(temporary)
+    }
+
+    /// The file a symbolic link names, so that writing through a link replaces its target and
+    /// keeps the link (as editing through it would); `path` itself when it is no link or the
+    /// link leads nowhere (a dangling link is then replaced by the file).
+    static func linkTarget(_ path: String) -> String {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK, let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Creates `.<name>.tmp-XXXXXX` (mode 0600) in the folder of `path`: its descriptor and path.

@@ -95,4 +95,16 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertTrue(same)
         XCTAssertFalse(other)
     }
+
+    /// Writing through a symbolic link replaces the file it names and keeps the link.
+    func testWritingThroughALinkKeepsTheLink() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "old\n".write(toFile: folder + "/real.tsv", atomically: false, encoding: .utf8)
+        XCTAssertEqual(symlink("real.tsv", folder + "/link.tsv"), 0)
+        try AtomicFile.checkWritable(folder + "/link.tsv")
+        try AtomicFile.write("new\n", to: folder + "/link.tsv")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/link.tsv"), "real.tsv")
+        XCTAssertEqual(try String(contentsOfFile: folder + "/real.tsv", encoding: .utf8), "new\n")
+    }
 }
