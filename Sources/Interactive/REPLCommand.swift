@@ -31,7 +31,7 @@ enum REPLCommand: Equatable {
         ([":seed"], "S", "restart the :gen random sequence from seed S"),
         ([":gen", ":generate"], "N", "sample N words continuing the current text (it stays as it was)"),
         ([":score"], "SENTENCE", "log-probability and perplexity of SENTENCE on its own"),
-        ([":fill"], "SENTENCE", "fill the blanks of SENTENCE (a cloze model reads both sides, a language model scores whole sentences)"),
+        ([":fill"], "SENTENCE", "fill the blanks of SENTENCE (a cloze model: both sides; a language model: whole sentences)"),
         ([":settings"], "", "show k, temperature, top-k, top-p and seed (and a cloze model's blank scoring)"),
         ([":reset"], "", "forget the text so far and start afresh"),
         ([":help", ":h", ":?"], "", "this list"),
@@ -125,7 +125,7 @@ enum REPLInputError: Error, CustomStringConvertible, Equatable {
         case .predictionCountTooLarge(let k, let size):
             return "cannot show \(k) next words: the vocabulary has \(size)"
         case .fillUnavailable:
-            return ":fill needs a trained model (a language model or a cloze model), and this one predicts only the next word"
+            return ":fill needs a trained language model or cloze model; this model only shows next words"
         }
     }
 }

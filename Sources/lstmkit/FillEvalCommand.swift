@@ -62,6 +62,9 @@ struct FillEvalCommand: ParsableCommand {
         }
     }
 
+    /// How messages name the items: their path, or `<stdin>`.
+    var itemsName: String { items == "-" ? "<stdin>" : items }
+
     func run() throws {
         // The ranks are written after the evaluation, which can take hours: a path that cannot be
         // written, or that would replace the items themselves, is refused before it starts.
@@ -86,7 +89,7 @@ struct FillEvalCommand: ParsableCommand {
         let slow = models.contains { $0 is TrainedLanguageModel } && parsed.contains { $0.candidates == nil }
         let progress = ProgressReporter(plainEvery: slow ? 10 : 100)
         let start = Date()
-        let evaluation = FillEvaluation(models: models, items: parsed, path: items == "-" ? "<stdin>" : items) { done in
+        let evaluation = FillEvaluation(models: models, items: parsed, path: itemsName) { done in
             let elapsed = Date().timeIntervalSince(start)
             progress.update(fraction: done, status: "items \(Int((done * Double(parsed.count)).rounded()))/\(parsed.count)  ETA "
                 + ProgressReporter.clock(elapsed / max(done, 1e-9) * (1 - done)))
@@ -96,7 +99,7 @@ struct FillEvalCommand: ParsableCommand {
         // Nothing usable: one line naming the first problem (a file of another kind would
         // otherwise print a warning per line before the error).
         guard !evaluation.items.isEmpty else {
-            throw FillEvalError.nothingToEvaluate(items == "-" ? "<stdin>" : items, skipped: problems.count, first: problems.first.map { "\($0)" })
+            throw FillEvalError.nothingToEvaluate(itemsName, skipped: problems.count, first: problems.first.map { "\($0)" })
         }
         let shown = 10
         for problem in problems.prefix(shown) {
@@ -119,7 +122,7 @@ struct FillEvalCommand: ParsableCommand {
     }
 
     func report(_ evaluation: FillEvaluation, folders: [String], models: [any BlankRanker], skipped: Int) -> String {
-        let name = items == "-" ? "<stdin>" : items
+        let name = itemsName
         let withCandidates = evaluation.items.filter { $0.candidates != nil }.count
         let over = withCandidates == evaluation.items.count ? "over each item's candidates"
             : withCandidates == 0 ? "over the whole vocabulary" : "over the candidates where given, else the whole vocabulary"

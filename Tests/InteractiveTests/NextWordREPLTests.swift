@@ -155,7 +155,7 @@ final class NextWordREPLTests: XCTestCase {
             "error: :score needs a sentence, as in :score the market fell",
             "error: :reset takes no argument, but got 'now'",
             "error: :seed takes a whole number from 0 to 18446744073709551615, not '-3'",
-            "error: :fill needs a trained model (a language model or a cloze model), and this one predicts only the next word",
+            "error: :fill needs a trained language model or cloze model; this model only shows next words",
         ])
         for complaint in run.complaints { XCTAssertFalse(complaint.contains("\n")) }
         XCTAssertEqual(run.blocks.count, 1, "only the last line prints a block")
@@ -237,8 +237,8 @@ final class FillHookTests: XCTestCase {
         XCTAssertEqual(run.complaints, ["error: :fill found no blank in the sentence; write each blank as _"])
         XCTAssertTrue(run.blocks[2].contains("  :fill SENTENCE"))
         // Any model that fills blanks enables :fill, a language model too.
-        XCTAssertTrue(run.blocks[2].contains("fill the blanks of SENTENCE (a cloze model reads both sides, "
-                                             + "a language model scores whole sentences)\n"), run.blocks[2])
+        XCTAssertTrue(run.blocks[2].contains("fill the blanks of SENTENCE (a cloze model: both sides; "
+                                             + "a language model: whole sentences)\n"), run.blocks[2])
         XCTAssertTrue(run.blocks[2].contains("write each blank as _"))
     }
 
