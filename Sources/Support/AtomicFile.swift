@@ -15,6 +15,17 @@ public struct FileWriteError: Error, CustomStringConvertible, Equatable {
     public var description: String { "cannot write \(path): \(cause)" }
 }
 
+/// An output that names one of the command's inputs, refused before anything is written.
+public struct OutputOverInputError: Error, CustomStringConvertible, Equatable {
+    public var flag: String
+    public var path: String
+    public var input: String
+    public var what: String
+    public var description: String {
+        "\(flag) \(path) is the \(input) file itself; writing \(what) would replace it, choose another file"
+    }
+}
+
 /// Writes files so that a reader (or a crash) sees either the old content or the new, never a
 /// mix: the bytes go to a temporary file beside the target, are flushed with `fsync`, and the
 /// temporary file is renamed over the target; then the folder itself is synced so the rename
@@ -98,6 +109,18 @@ public enum AtomicFile {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw FileWriteError(path: path, cause: errnoText()) }
         return (fd, String(cString: template))
+    }
+
+    /// Checks, before a command's work, the file it will write at the end: refused when it is
+    /// one of the command's inputs (`inputs`: what the message calls each, and its path, "-" for
+    /// standard input) or cannot be written there (`checkWritable`). `flag` and `what` name the
+    /// output in the message ("-o", "the items").
+    public static func checkOutput(_ path: String, flag: String, what: String, inputs: [(name: String, path: String?)]) throws {
+        for input in inputs {
+            guard let other = input.path, isSameFile(path, other) else { continue }
+            throw OutputOverInputError(flag: flag, path: path, input: input.name, what: what)
+        }
+        try checkWritable(path)
     }
 
     /// Whether `a` and `b` name the same existing file (through links or different spellings);

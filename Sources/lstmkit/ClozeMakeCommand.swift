@@ -57,9 +57,7 @@ struct ClozeMakeCommand: ParsableCommand {
 
     func run() throws {
         if let output = outputFile {
-            if AtomicFile.isSameFile(output, from) { throw ClozeMakeError.outputOverInput(output, input: "--from") }
-            if let vocab, AtomicFile.isSameFile(output, vocab) { throw ClozeMakeError.outputOverInput(output, input: "--vocab") }
-            try AtomicFile.checkWritable(output)
+            try AtomicFile.checkOutput(output, flag: "-o", what: "the items", inputs: [("--from", from), ("--vocab", vocab)])
         }
         let vocabulary: Vocabulary
         let tokenizer: Tokenizer
@@ -95,13 +93,10 @@ struct ClozeMakeCommand: ParsableCommand {
 
 /// Input `cloze make` cannot turn into items; one sentence each.
 enum ClozeMakeError: Error, CustomStringConvertible {
-    case outputOverInput(String, input: String)
     case noItems(String, lines: Int)
 
     var description: String {
         switch self {
-        case let .outputOverInput(path, input):
-            return "-o \(path) is the \(input) file itself; writing the items would replace it, choose another file"
         case let .noItems(path, lines):
             return "\(path) gives no item: none of its \(lines) line\(lines == 1 ? "" : "s") holds a word of the vocabulary to blank "
                 + "and at least one other token"

@@ -69,8 +69,7 @@ struct FillEvalCommand: ParsableCommand {
         // The ranks are written after the evaluation, which can take hours: a path that cannot be
         // written, or that would replace the items themselves, is refused before it starts.
         if let ranks {
-            if AtomicFile.isSameFile(ranks, items) { throw FillEvalError.ranksOverItems(ranks) }
-            try AtomicFile.checkWritable(ranks)
+            try AtomicFile.checkOutput(ranks, flag: "--ranks", what: "the ranks", inputs: [("items", items)])
         }
         Threads.setCount(threads)
         var folders = [model] + compare
@@ -209,7 +208,6 @@ struct FillEvalCommand: ParsableCommand {
 /// `fill-eval` found nothing it could evaluate.
 enum FillEvalError: Error, CustomStringConvertible {
     case nothingToEvaluate(String, skipped: Int, first: String?)
-    case ranksOverItems(String)
     case leftOfNonLanguageModel(String)
 
     var description: String {
@@ -219,8 +217,6 @@ enum FillEvalError: Error, CustomStringConvertible {
             return "\(path) has no item every model can evaluate: \(skipped) line\(skipped == 1 ? "" : "s") skipped, the first at \(first)"
         case let .leftOfNonLanguageModel(folder):
             return "--compare-left \(folder): not a language model run (a cloze model always reads both sides)"
-        case let .ranksOverItems(path):
-            return "--ranks \(path) is the items file itself; writing the ranks would replace the items, choose another file"
         }
     }
 }

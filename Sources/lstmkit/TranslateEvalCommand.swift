@@ -27,6 +27,9 @@ struct TranslateEvalCommand: ParsableCommand {
     @OptionGroup var decodingFlags: DecodingFlags
 
     func run() throws {
+        if let output {
+            try AtomicFile.checkOutput(output, flag: "--output", what: "the translations", inputs: [("--src", src), ("--ref", ref)])
+        }
         Threads.setCount(decodingFlags.threads)
         let engine = try TranslationEngine(folder: TranslationRunFolder(path: model), checkpoint: decodingFlags.checkpointChoice)
         let sources = try SegmentFile.readLines(path: src)

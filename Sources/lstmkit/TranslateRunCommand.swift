@@ -43,6 +43,9 @@ struct TranslateRunCommand: ParsableCommand {
     }
 
     func run() throws {
+        // The translations are written at the end: a file that cannot take them, or the input
+        // itself, is refused before the work.
+        if let output { try AtomicFile.checkOutput(output, flag: "--output", what: "the translations", inputs: [("--input", input ?? "-")]) }
         Threads.setCount(decodingFlags.threads)
         let engine = try TranslationEngine(folder: TranslationRunFolder(path: model), checkpoint: decodingFlags.checkpointChoice)
         if input == nil && isatty(STDIN_FILENO) == 1 {
