@@ -70,14 +70,15 @@ struct ClozeMakeCommand: ParsableCommand {
             tokenizer = try Tokenizer(options: tokenizerFlags.options)
         }
         let maker = ClozeItemMaker(vocabulary: vocabulary, tokenizer: tokenizer)
-        // More candidates than usable words: each item lists them all.
-        let listed = candidates.map { min($0, maker.usableWordCount) }
+        // More candidates than usable words: each item lists them all (the maker needs 2 or more).
+        let usable = maker.usableWordCount
+        let listed = candidates.map { max(2, min($0, usable)) }
         let result = try maker.make(from: from, count: count, seed: seed, candidates: listed, lossy: tokenizerFlags.lossy)
         // No items is a mistake (an empty file, another vocabulary), not a result to write over -o.
         guard !result.items.isEmpty else { throw ClozeMakeError.noItems(from, lines: result.lines) }
-        if let candidates, let listed, listed < candidates {
-            FileHandle.standardError.write(Data(("note: --candidates \(candidates) is more than the \(listed) words "
-                + "of the vocabulary that can be candidates (not specials, no comma); each item lists all \(listed)\n").utf8))
+        if let candidates, candidates > usable {
+            FileHandle.standardError.write(Data(("note: --candidates \(candidates) is more than the \(usable) word\(usable == 1 ? "" : "s") "
+                + "of the vocabulary that can be candidates (not specials, no comma); each item lists \(usable == 1 ? "it" : "all \(usable)")\n").utf8))
         }
         let text = result.items.map { $0.text + "\n" }.joined()
         if let output = outputFile {

@@ -39,7 +39,7 @@ struct FillEvalCommand: ParsableCommand {
                                valueName: "FOLDER"))
     var compareLeft: [String] = []
 
-    @Option(help: ArgumentHelp("Also write each evaluated item's rank under every model to FILE (TSV: line, answer, one column per model; 1 = first choice). A file: standard output (-) carries the report.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Also write each evaluated item's rank under every model to FILE (TSV: line, answer, one column per model; 1 = first choice). Not -: standard output carries the report.", valueName: "FILE"))
     var ranks: String?
 
     @Argument(help: "The items file (- for standard input).")

@@ -189,6 +189,15 @@ final class ClozeCommandTests: XCTestCase {
                                           "--candidates", "4000000000000000000"], directory: folder)
         XCTAssertEqual(huge.status, 0, huge.error)
         XCTAssertEqual(huge.output, capped.output)
+        // One usable word: items list only the answer, and the note says so.
+        try "<pad>\t0\n<unk>\t0\n<bos>\t0\n<eos>\t0\ncat\t5\n".write(toFile: folder + "/one.tsv", atomically: true, encoding: .utf8)
+        try "the cat sleeps\n".write(toFile: folder + "/one.txt", atomically: true, encoding: .utf8)
+        let single = try CommandRunner.run(["cloze", "make", "--vocab", "one.tsv", "--from", "one.txt", "--count", "1",
+                                            "--candidates", "5"], directory: folder)
+        XCTAssertEqual(single.status, 0, single.error)
+        XCTAssertEqual(single.output, "the ___ sleeps\tcat\tcat\n")
+        XCTAssertEqual(single.error, "note: --candidates 5 is more than the 1 word of the vocabulary that can be candidates "
+                           + "(not specials, no comma); each item lists it\n1 item from one.txt\n")
     }
 
     func testBadInputsAreOneLineErrors() throws {
