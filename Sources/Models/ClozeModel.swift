@@ -1,4 +1,5 @@
 import NN
+import Support
 import Tensor
 
 /// What defines a cloze model's shape; stored in a run's `config.json`.
@@ -81,7 +82,7 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
             let what = projectionSize == nil ? "both directions' states (2 × \(hiddenSize))" : "the projection (\(outputInputSize))"
             return "tied weights need \(what) to be as wide as the embedding (\(embeddingSize))"
         }
-        return nil
+        return MemoryBudget.useProblem(parameters: parameterCount)
     }
 
     /// Width of the output layer's input: the projection, or both directions' states.

@@ -1,4 +1,5 @@
 import NN
+import Support
 import Tensor
 
 /// What defines a language model's shape; stored in a run's `config.json`.
@@ -61,7 +62,7 @@ public struct LanguageModelConfiguration: Codable, Equatable, Sendable {
             return "tied weights need the embedding size (\(embeddingSize)) to equal the hidden size (\(hiddenSize))"
         }
         if !(weightDrop >= 0 && weightDrop < 1) { return "the weight drop must lie in [0, 1), not \(weightDrop)" }
-        return nil
+        return MemoryBudget.useProblem(parameters: parameterCount)
     }
 
     /// The model's parameter count, worked out from the sizes alone (in `Double`: sizes read

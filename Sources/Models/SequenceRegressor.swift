@@ -1,4 +1,5 @@
 import NN
+import Support
 import Tensor
 
 /// Where a `SequenceRegressor`'s head reads the encoder.
@@ -56,7 +57,18 @@ public struct SequenceRegressorConfiguration: Codable, Equatable, Sendable {
         if layers < 1 { return "there must be at least one layer" }
         if outputSize < 1 { return "the output size must be at least 1" }
         if !(dropout >= 0 && dropout < 1) { return "dropout must lie in [0, 1)" }
-        return nil
+        return MemoryBudget.useProblem(parameters: parameterCount)
+    }
+
+    /// The model's parameter count, worked out from the sizes alone (in `Double`, so absurd
+    /// sizes cannot overflow): the encoder's layers in each direction, then the head.
+    public var parameterCount: Double {
+        let directions = bidirectional ? 2.0 : 1.0
+        let gates = Double(cell.gateCount) * Double(hiddenSize), h = Double(hiddenSize)
+        let encoder = (0..<max(layers, 0)).reduce(0.0) { total, layer in
+            total + directions * gates * ((layer == 0 ? Double(inputSize) : directions * h) + h + 2)
+        }
+        return encoder + Double(outputSize) * (directions * h + 1)
     }
 }
 

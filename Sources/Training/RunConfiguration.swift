@@ -116,6 +116,14 @@ extension RunConfiguration {
         }
     }
 
+    /// Refuses a model too large to train in this machine's memory (weights, gradients and
+    /// optimizer state), before anything is built; `folder` names the run in the message.
+    public func checkTrainable(folder: String) throws {
+        if let problem = MemoryBudget.trainingProblem(parameters: modelParameterCount) {
+            throw TrainingError.setting("\(folder) cannot be trained on this machine: \(problem)")
+        }
+    }
+
     /// Writes the configuration as `config.json` (sorted keys, so equal settings give equal bytes).
     public func write(to path: String) throws {
         let encoder = JSONEncoder()
@@ -127,5 +135,5 @@ extension RunConfiguration {
 /// A parameter count worked out from a file's sizes, for messages: whole below 10¹², else
 /// three figures (sizes from a damaged file can be absurd).
 func parameterCountText(_ count: Double) -> String {
-    String(format: count < 1e12 ? "%.0f" : "%.3g", count)
+    MemoryBudget.count(count)
 }

@@ -70,6 +70,8 @@ public final class Trainer<Task: TrainingTask> {
     /// Starts a new run in `folder` (created if needed; refused if it already holds a run).
     public convenience init(configuration: Task.Configuration, corpus: LanguageModelCorpus, folder: String,
                             progress: ProgressReporter = ProgressReporter(), say: @escaping (String) -> Void = { print($0) }) throws {
+        if let problem = configuration.modelProblem { throw TrainingError.setting(problem) }
+        try configuration.checkTrainable(folder: folder)
         let generator = RandomGenerator(seed: configuration.training.seed)
         let task = try Task(configuration: configuration, corpus: corpus, generator: generator)
         if FileManager.default.fileExists(atPath: folder + "/config.json") {
@@ -112,6 +114,7 @@ public final class Trainer<Task: TrainingTask> {
         // Nothing is built before the configuration is checked as a loader checks it: sizes,
         // vocabulary, and weights that can hold the model (last.safetensors, else model.safetensors).
         try configuration.checkModel(vocabulary: vocabulary, folder: folder)
+        try configuration.checkTrainable(folder: folder)
         let lastPath = folder + "/last.safetensors", bestPath = folder + "/model.safetensors"
         let last = FileManager.default.fileExists(atPath: lastPath) ? try SafeTensorsFile(contentsOf: lastPath) : nil
         if let weights = try last ?? (FileManager.default.fileExists(atPath: bestPath) ? SafeTensorsFile(contentsOf: bestPath) : nil) {

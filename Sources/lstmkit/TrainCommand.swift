@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Models
+import Support
 import NN
 import Tensor
 import Text
@@ -209,10 +210,16 @@ struct TrainCommand: ParsableCommand {
         if let maxSize, maxSize < 5 { throw ValidationError("--max-size must leave room for the 4 specials and a word, not \(maxSize).") }
         let chosen = try settings()
         if let problem = chosen.training.problem { throw ValidationError(problem.prefix(1).uppercased() + problem.dropFirst() + ".") }
+        // Sizes are checked with a small vocabulary here (the corpus is not read yet), and again
+        // with the corpus's when the run starts.
         let problem: String?
         switch kind {
-        case .lm: problem = chosen.languageModel(vocabularySize: 10).problem
-        case .cloze: problem = chosen.clozeModel(vocabularySize: 10).problem
+        case .lm:
+            let model = chosen.languageModel(vocabularySize: 10)
+            problem = model.problem ?? MemoryBudget.trainingProblem(parameters: model.parameterCount)
+        case .cloze:
+            let model = chosen.clozeModel(vocabularySize: 10)
+            problem = model.problem ?? MemoryBudget.trainingProblem(parameters: model.parameterCount)
         }
         if let problem { throw ValidationError(problem.prefix(1).uppercased() + problem.dropFirst() + ".") }
     }

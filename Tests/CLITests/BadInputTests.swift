@@ -1,4 +1,5 @@
 import Foundation
+import Support
 import XCTest
 
 /// The catalogue of docs/BAD_INPUTS.md, entry by entry: each bad input gives exactly the message
@@ -133,6 +134,14 @@ final class BadInputTests: XCTestCase {
         try FileManager.default.copyItem(atPath: folder + "/run", toPath: folder + "/ck-huge")
         try FileManager.default.copyItem(atPath: folder + "/run/vocab.tsv", toPath: folder + "/held-vocab.tsv")
         try write("ck-huge/config.json", config.replacingOccurrences(of: "\"hiddenSize\" : 8", with: "\"hiddenSize\" : 2000000000"))
+        try FileManager.default.copyItem(atPath: folder + "/run", toPath: folder + "/ck-big")
+        try write("ck-big/config.json", config.replacingOccurrences(of: "\"hiddenSize\" : 8", with: "\"hiddenSize\" : 2000"))
+        // A run killed before its first checkpoint (no weights at all), then edited by hand.
+        try FileManager.default.copyItem(atPath: folder + "/run", toPath: folder + "/ck-fresh-huge")
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder + "/ck-fresh-huge") where name.hasSuffix(".safetensors") {
+            try FileManager.default.removeItem(atPath: folder + "/ck-fresh-huge/" + name)
+        }
+        try write("ck-fresh-huge/config.json", config.replacingOccurrences(of: "\"hiddenSize\" : 8", with: "\"hiddenSize\" : 2000000000"))
     }
 
     // MARK: checking
@@ -142,6 +151,7 @@ final class BadInputTests: XCTestCase {
         for c in cases {
             let r = try CommandRunner.run(c.arguments, stdin: c.stdin, directory: folder, launcher: launcher)
             let expected = c.message.replacingOccurrences(of: "{dir}", with: folder)
+                .replacingOccurrences(of: "{memory}", with: MemoryBudget.text(bytes: MemoryBudget.physicalMemory))
             let context = "\(c.id): lstmkit \(c.arguments.joined(separator: " "))"
             XCTAssertEqual(r.status, c.status, "\(context)\n\(r.error)", file: file, line: line)
             switch c.status {
@@ -337,6 +347,10 @@ final class BadInputTests: XCTestCase {
             Case(id: "C11 resume a run whose config.json is impossible", arguments: ["train", "--resume", "ck-hidden", "--epochs", "2"],
                  status: 1, message: "ck-hidden is not a usable run folder: config.json describes an impossible model: "
                      + "the hidden size must be at least 1, not -8"),
+            Case(id: "C12 resume a run with no weights yet whose config.json asks for more than the memory",
+                 arguments: ["train", "--resume", "ck-fresh-huge"], status: 1,
+                 message: "ck-fresh-huge is not a usable run folder: config.json describes an impossible model: the model would have "
+                     + "1.6e+19 parameters, about 64.0 EB to use (4 bytes each), more than this machine's {memory} of memory"),
         ])
     }
 
@@ -364,6 +378,8 @@ final class BadInputTests: XCTestCase {
                  message: "--resume run continues the run with its own settings; drop --hidden."),
             Case(id: "F15 unknown schedule", arguments: train("--schedule", "cosine"), status: 2,
                  message: "--schedule takes plateau, step or constant, not 'cosine'."),
+            Case(id: "F16 hidden size beyond memory", arguments: train("--hidden", "2000000000"), status: 2,
+                 message: "The model would have 6.4e+19 parameters, about 256 EB to use (4 bytes each), more than this machine's {memory} of memory."),
         ])
         XCTAssertFalse(FileManager.default.fileExists(atPath: Self.folder + "/r-flags"), "usage errors create nothing")
     }
@@ -380,9 +396,12 @@ final class BadInputTests: XCTestCase {
                                                                            "--words", "2"], status: 1,
                  message: "ck-hidden is not a usable run folder: config.json describes an impossible model: "
                      + "the hidden size must be at least 1, not -8"),
-            Case(id: "M9 config.json far larger than its weights", arguments: ["fill", "--model", "ck-huge", "the ___"], status: 1,
-                 message: "ck-huge is not a usable run folder: config.json describes a model of 1.6e+19 parameters, more than "
+            Case(id: "M9 config.json far larger than its weights", arguments: ["fill", "--model", "ck-big", "the ___"], status: 1,
+                 message: "ck-big is not a usable run folder: config.json describes a model of 16100090 parameters, more than "
                      + "the 746 of model.safetensors; the two files do not belong together"),
+            Case(id: "M10 config.json larger than this machine's memory", arguments: ["fill", "--model", "ck-huge", "the ___"], status: 1,
+                 message: "ck-huge is not a usable run folder: config.json describes an impossible model: the model would have "
+                     + "1.6e+19 parameters, about 64.0 EB to use (4 bytes each), more than this machine's {memory} of memory"),
             Case(id: "M5 vocabulary does not match the model", arguments: ["eval", "--model", "ck-vocab", "one.txt"], status: 1,
                  message: "ck-vocab is not a usable run folder: vocab.tsv has 11 entries but the model was built for 10"),
             Case(id: "M7 weights file missing", arguments: ["eval", "--model", "run", "--weights", "epoch3.safetensors", "one.txt"],
@@ -476,6 +495,10 @@ final class BadInputTests: XCTestCase {
                  mustNotExist: ["s-3"]),
             Case(id: "S4 window 0", arguments: ["series", "train", "--csv", "series/short.csv", "--window", "0"], status: 2,
                  message: "The window must hold at least one value."),
+            Case(id: "S5 hidden size beyond memory", arguments: ["series", "train", "--csv", "series/short.csv", "--window", "1",
+                                                                  "--hidden", "2000000000", "--out", "s-5"], status: 2,
+                 message: "The model would have 1.6e+19 parameters, about 64.0 EB to use (4 bytes each), more than this machine's {memory} of memory.",
+                 mustNotExist: ["s-5"]),
         ])
     }
 
@@ -503,7 +526,10 @@ final class BadInputTests: XCTestCase {
             Case(id: "X7 translations over their source", arguments: ["translate", "eval", "--model", "dir", "--src", "one.txt",
                                                                      "--ref", "hyp3.txt", "--output", "./one.txt"], status: 1,
                  message: "--output ./one.txt is the --src file itself; writing the translations would replace it, choose another file"),
-            Case(id: "X7 beam 0", arguments: ["translate", "run", "--model", "run", "--beam", "0"], status: 2,
+            Case(id: "X9 decoder beyond memory", arguments: translate("parallel/ok", "--decoder-hidden", "2000000000", "--min-count", "1"),
+                 status: 1, message: "invalid translator configuration: the model would have 3.6e+19 parameters, about 144 EB to use "
+                     + "(4 bytes each), more than this machine's {memory} of memory", mustNotExist: ["tr"]),
+            Case(id: "X8 beam 0", arguments: ["translate", "run", "--model", "run", "--beam", "0"], status: 2,
                  message: "--beam must be at least 1."),
             Case(id: "L1 sentence without a blank", arguments: ["fill", "--model", "run", "the cat sleeps"], status: 1,
                  message: "'the cat sleeps' has no blank; write each blank as ___"),

@@ -34,11 +34,43 @@ final class ParameterCountTests: XCTestCase {
         }
     }
 
+    func testSequenceRegressorCountMatchesTheBuiltModel() {
+        for cell in [RecurrentCellKind.lstm, .gru, .rnn] {
+            for (input, hidden, layers, bidirectional, output) in [(1, 4, 1, false, 1), (3, 5, 2, true, 2), (2, 3, 3, false, 4),
+                                                                   (1, 2, 2, true, 1)] {
+                let c = SequenceRegressorConfiguration(cell: cell, inputSize: input, hiddenSize: hidden, layers: layers,
+                                                       bidirectional: bidirectional, outputSize: output)
+                XCTAssertNil(c.problem, "\(c)")
+                let built = SequenceRegressor(configuration: c, generator: RandomGenerator(seed: 1)).registry.scalarCount
+                XCTAssertEqual(c.parameterCount, Double(built), "\(c)")
+            }
+        }
+    }
+
     /// Sizes no machine could hold still give a finite count (no overflow trap).
     func testAbsurdSizesGiveAFiniteCount() {
         let c = ClozeModelConfiguration(vocabularySize: Int.max, embeddingSize: Int.max, hiddenSize: 2_000_000_000, layers: 1_000_000,
                                         projectionSize: Int.max)
         XCTAssertTrue(c.parameterCount.isFinite && c.parameterCount > 1e30)
+    }
+
+    /// Every kind of model refuses sizes whose weights alone exceed any machine's memory, as a
+    /// problem found before anything is allocated (building it would trap).
+    func testSizesBeyondMemoryAreAProblem() throws {
+        let huge = 2_000_000_000
+        let lm = LanguageModelConfiguration(vocabularySize: 10, embeddingSize: 8, hiddenSize: huge, layers: 1)
+        XCTAssertTrue(lm.problem?.hasPrefix("the model would have 1.6e+19 parameters, about 64.0 EB to use (4 bytes each), "
+                                            + "more than this machine's ") == true, lm.problem ?? "nil")
+        let cloze = ClozeModelConfiguration(vocabularySize: 10, embeddingSize: 8, hiddenSize: huge, layers: 1)
+        XCTAssertTrue(cloze.problem?.contains("to use (4 bytes each)") == true, cloze.problem ?? "nil")
+        let regressor = SequenceRegressorConfiguration(hiddenSize: huge)
+        XCTAssertTrue(regressor.problem?.contains("to use (4 bytes each)") == true, regressor.problem ?? "nil")
+        let translator = TranslatorConfiguration(sourceVocabularySize: 9, targetVocabularySize: 9, decoderHiddenSize: huge)
+        XCTAssertThrowsError(try translator.validate()) { error in
+            XCTAssertTrue("\(error)".contains("to use (4 bytes each)"), "\(error)")
+        }
+        // The usual sizes are no problem.
+        XCTAssertNil(LanguageModelConfiguration(vocabularySize: 10_002, embeddingSize: 200, hiddenSize: 200, layers: 2).problem)
     }
 }
 

@@ -1,4 +1,5 @@
 import NN
+import Support
 
 /// The shape of a `Translator`. Defaults are the Multi30k model of issue 7: embeddings 256, a
 /// one-layer BiLSTM encoder of 256 per direction, an LSTM decoder of 512 with Luong's
@@ -75,6 +76,7 @@ public struct TranslatorConfiguration: Codable, Equatable, Sendable {
         if tiesOutputEmbedding && embeddingSize != decoderHiddenSize {
             throw .invalid("tying the output layer to the target embeddings needs the embedding size (\(embeddingSize)) to equal the decoder hidden size (\(decoderHiddenSize))")
         }
+        if let problem = MemoryBudget.useProblem(parameters: minimumParameterCount) { throw .invalid(problem) }
     }
 }
 

@@ -79,6 +79,9 @@ public final class SeriesTrainer {
         modelConfiguration.inputSize = 1
         modelConfiguration.outputSize = options.horizon
         if let problem = modelConfiguration.problem { throw SeriesSetupError(problem) }
+        if let problem = MemoryBudget.trainingProblem(parameters: modelConfiguration.parameterCount) {
+            throw SeriesSetupError("this model cannot be trained on this machine: \(problem)")
+        }
         let windows = try SeriesWindows(count: column.values.count, window: options.window, horizon: options.horizon,
                                         validFraction: options.validFraction)
         let standardization = Standardization(fitting: column.values[..<windows.trainEnd])

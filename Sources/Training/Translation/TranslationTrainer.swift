@@ -131,6 +131,7 @@ public final class TranslationTrainer {
         configuration.model.sourceVocabularySize = vocabularies.source.count
         configuration.model.targetVocabularySize = vocabularies.target.count
         try configuration.model.validate()
+        try checkTrainable(configuration, folder: folder)
         try folder.create()
         try folder.save(configuration)
         try vocabularies.source.save(to: folder.sourceVocabularyPath)
@@ -156,6 +157,7 @@ public final class TranslationTrainer {
         if let maxMinutes { configuration.training.maxMinutes = maxMinutes }
         if let maxCPUMinutes { configuration.training.maxCPUMinutes = maxCPUMinutes }
         let vocabularies = try folder.loadVocabularies()
+        try checkTrainable(configuration, folder: folder)
         let (trainCorpus, validCorpus) = try readCorpora(configuration)
         guard FileManager.default.fileExists(atPath: folder.lastCheckpointPath) else {
             throw TranslationRunError.missing(path: folder.lastCheckpointPath, what: "there is no saved position to resume from")
@@ -174,6 +176,13 @@ public final class TranslationTrainer {
         metrics.truncate(afterStep: trainer.step)
         say("resume  epoch \(trainer.epoch), batch \(trainer.batchIndex) of \(trainer.train.epochBatches(seed: configuration.training.seed, epoch: trainer.epoch).count), step \(trainer.step)")
         return trainer
+    }
+
+    /// Refuses a model too large to train in this machine's memory, before it is built.
+    static func checkTrainable(_ configuration: TranslationConfiguration, folder: TranslationRunFolder) throws {
+        if let problem = MemoryBudget.trainingProblem(parameters: configuration.model.minimumParameterCount) {
+            throw TrainingError.setting("\(folder.path) cannot be trained on this machine: \(problem)")
+        }
     }
 
     static func readCorpora(_ configuration: TranslationConfiguration) throws -> (ParallelCorpus, ParallelCorpus) {
