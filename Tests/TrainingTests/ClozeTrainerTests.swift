@@ -201,14 +201,28 @@ final class ClozeTrainerTests: XCTestCase {
         _ = try quietTrainer(c, corpus, out: run).run()
         XCTAssertNoThrow(try TrainedClozeModel(folder: run))
         var damaged = try ClozeRunConfiguration.read(folder: run)
+        let attempts = [("load", { _ = try TrainedClozeModel(folder: run) }),
+                        ("resume", { _ = try ClozeTrainer(resuming: run, epochs: 2, say: { _ in }) })] as [(String, () throws -> Void)]
+        // Sizes that fit in memory but not in the weights file.
+        damaged.model.hiddenSize = 3000
+        damaged.model.embeddingSize = 3000
+        try damaged.write(to: run + "/config.json")
+        let count = Int(damaged.model.parameterCount)
+        for (what, attempt) in attempts {
+            XCTAssertThrowsError(try attempt(), what) { error in
+                let text = "\(error)"
+                XCTAssertTrue(text.contains("config.json describes a model of \(count) parameters, more than the") && text.contains("do not belong together"), text)
+                XCTAssertFalse(text.contains("\n"), text)
+            }
+        }
+        // Sizes no machine's memory holds are an impossible model, whatever the weights.
         damaged.model.hiddenSize = 2_000_000_000
         damaged.model.embeddingSize = 2_000_000_000
         try damaged.write(to: run + "/config.json")
-        for (what, attempt) in [("load", { _ = try TrainedClozeModel(folder: run) }),
-                                ("resume", { _ = try ClozeTrainer(resuming: run, epochs: 2, say: { _ in }) })] as [(String, () throws -> Void)] {
+        for (what, attempt) in attempts {
             XCTAssertThrowsError(try attempt(), what) { error in
                 let text = "\(error)"
-                XCTAssertTrue(text.contains("config.json describes a model of 6.4e+19 parameters, more than the") && text.contains("do not belong together"), text)
+                XCTAssertTrue(text.contains("config.json describes an impossible model: the model would have 6.4e+19 parameters, about 256 EB to use"), text)
                 XCTAssertFalse(text.contains("\n"), text)
             }
         }

@@ -147,15 +147,28 @@ final class TranslationTrainerTests: XCTestCase {
         XCTAssertNoThrow(try run.loadModel(run.loadConfiguration(), checkpoint: .best))
         let text = try String(contentsOfFile: run.configurationPath, encoding: .utf8)
         XCTAssertTrue(text.contains("\"decoderHiddenSize\" : 10"))
-        try text.replacingOccurrences(of: "\"decoderHiddenSize\" : 10", with: "\"decoderHiddenSize\" : 2000000000")
+        let attempts = [("load", { _ = try run.loadModel(run.loadConfiguration(), checkpoint: .best) }),
+                        ("resume", { _ = try TranslationTrainer.resume(folder: run, reporter: self.quietReporter(), say: { _ in }) })]
+            as [(String, () throws -> Void)]
+        // Sizes that fit in memory but not in the weights file.
+        try text.replacingOccurrences(of: "\"decoderHiddenSize\" : 10", with: "\"decoderHiddenSize\" : 3000")
             .write(toFile: run.configurationPath, atomically: true, encoding: .utf8)
-        for (what, attempt) in [("load", { _ = try run.loadModel(run.loadConfiguration(), checkpoint: .best) }),
-                                ("resume", { _ = try TranslationTrainer.resume(folder: run, reporter: self.quietReporter(), say: { _ in }) })]
-            as [(String, () throws -> Void)] {
+        let count = Int(try run.loadConfiguration().model.minimumParameterCount)
+        for (what, attempt) in attempts {
             XCTAssertThrowsError(try attempt(), what) { error in
                 let message = "\(error)"
-                XCTAssertTrue(message.hasPrefix(run.configurationPath + " describes a model of at least 6.8e+19 parameters, more than the "), message)
+                XCTAssertTrue(message.hasPrefix(run.configurationPath + " describes a model of at least \(count) parameters, more than the "), message)
                 XCTAssertTrue(message.hasSuffix("; the two files do not belong together"), message)
+            }
+        }
+        // Sizes no machine's memory holds are refused as an invalid configuration, whatever the weights.
+        try text.replacingOccurrences(of: "\"decoderHiddenSize\" : 10", with: "\"decoderHiddenSize\" : 2000000000")
+            .write(toFile: run.configurationPath, atomically: true, encoding: .utf8)
+        for (what, attempt) in attempts {
+            XCTAssertThrowsError(try attempt(), what) { error in
+                let message = "\(error)"
+                XCTAssertTrue(message.contains("invalid translator configuration: the model would have 6.8e+19 parameters, about 272 EB to use"), message)
+                XCTAssertFalse(message.contains("\n"), message)
             }
         }
     }
