@@ -1,3 +1,5 @@
+import Support
+
 /// One line typed at the REPL, parsed. Lines starting with `:` are commands; any other line is
 /// text to feed (a line starting with a space is always text, so `:` can start a word).
 enum REPLCommand: Equatable {
@@ -115,13 +117,13 @@ enum REPLInputError: Error, CustomStringConvertible, Equatable {
     var description: String {
         switch self {
         case .unknownCommand(let name):
-            return "unknown command \(name) (:help lists the commands)"
+            return "unknown command \(QuotedText.cut(name)) (:help lists the commands)"
         case .badArgument(let command, let expected, let got):
-            return "\(command) takes \(expected), not '\(got)'"
+            return "\(command) takes \(expected), not \(QuotedText.quote(got))"
         case .missingArgument(let command, let expected):
             return "\(command) needs \(expected)"
         case .unexpectedArgument(let command, let got):
-            return "\(command) takes no argument, but got '\(got)'"
+            return "\(command) takes no argument, but got \(QuotedText.quote(got))"
         case .predictionCountTooLarge(let k, let size):
             return "cannot show \(k) next words: the vocabulary has \(size)"
         case .fillUnavailable:

@@ -162,6 +162,18 @@ final class NextWordREPLTests: XCTestCase {
         XCTAssertTrue(run.blocks[0].hasPrefix("the →"))
     }
 
+    /// A pasted paragraph after a command is quoted cut to 60 characters, not in full.
+    func testLongTypedTextIsCutInComplaints() throws {
+        let long = String(repeating: "abcdefghij", count: 50)
+        let run = try REPLRun(HandTable.model(), [":k " + long, ":reset " + long, ":" + long, "the"])
+        let cut = String(long.prefix(60)) + "…"
+        XCTAssertEqual(run.complaints, [
+            "error: :k takes a whole number >= 1, not '\(cut)'",
+            "error: :reset takes no argument, but got '\(cut)'",
+            "error: unknown command :\(long.prefix(59))… (:help lists the commands)",
+        ])
+    }
+
     func testSettingsCommands() throws {
         let run = try REPLRun(HandTable.model(), [":temp 0.7", ":top-k 2", ":top-p 0.95", ":seed 9", ":k", ":settings"])
         XCTAssertEqual(run.blocks, [
