@@ -78,12 +78,16 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
         if let p = projectionSize, p < 1 { return "the projection size must be at least 1, not \(p)" }
         if !(leftOnlyRate >= 0 && leftOnlyRate < 1) { return "the left-only rate must lie in [0, 1), not \(leftOnlyRate)" }
         if !(weightDrop >= 0 && weightDrop < 1) { return "the weight drop must lie in [0, 1), not \(weightDrop)" }
-        if tieWeights && outputInputSize != embeddingSize {
-            let what = projectionSize == nil ? "both directions' states (2 × \(hiddenSize))" : "the projection (\(outputInputSize))"
+        if tieWeights && outputInputWidth != Double(embeddingSize) {
+            let what = projectionSize.map { "the projection (\($0))" } ?? "both directions' states (2 × \(hiddenSize))"
             return "tied weights need \(what) to be as wide as the embedding (\(embeddingSize))"
         }
         return MemoryBudget.useProblem(parameters: parameterCount)
     }
+
+    /// `outputInputSize` in `Double`, for checks of sizes that may be absurd (2 × a huge hidden
+    /// size overflows `Int`).
+    var outputInputWidth: Double { projectionSize.map(Double.init) ?? 2 * Double(hiddenSize) }
 
     /// Width of the output layer's input: the projection, or both directions' states.
     public var outputInputSize: Int { projectionSize ?? 2 * hiddenSize }
@@ -94,7 +98,7 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
         let v = Double(vocabularySize)
         let stacks = 2 * recurrentParameterCount(cell: cell, inputSize: embeddingSize, hiddenSize: hiddenSize, layers: layers)
         let projection = projectionSize.map { Double($0) * (2 * Double(hiddenSize) + 1) } ?? 0
-        return v * Double(embeddingSize) + stacks + projection + (tieWeights ? 0 : v * Double(outputInputSize)) + v
+        return v * Double(embeddingSize) + stacks + projection + (tieWeights ? 0 : v * outputInputWidth) + v
     }
 }
 

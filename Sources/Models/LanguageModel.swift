@@ -93,9 +93,9 @@ public struct LanguageModelConfiguration: Codable, Equatable, Sendable {
 func recurrentParameterCount(cell: RecurrentCellKind, inputSize: Int, hiddenSize: Int, layers: Int) -> Double {
     let gates = Double(cell.gateCount) * Double(hiddenSize)
     let h = Double(hiddenSize)
-    return (0..<max(layers, 0)).reduce(0.0) { total, layer in
-        total + gates * ((layer == 0 ? Double(inputSize) : h) + h + 2)
-    }
+    // Closed form, not a loop: a damaged file may ask for 10¹⁸ layers.
+    guard layers > 0 else { return 0 }
+    return gates * (Double(inputSize) + h + 2) + Double(layers - 1) * gates * (2 * h + 2)
 }
 
 /// The first problem with the sizes every recurrent word model has, as a sentence; nil when fine.

@@ -65,9 +65,10 @@ public struct SequenceRegressorConfiguration: Codable, Equatable, Sendable {
     public var parameterCount: Double {
         let directions = bidirectional ? 2.0 : 1.0
         let gates = Double(cell.gateCount) * Double(hiddenSize), h = Double(hiddenSize)
-        let encoder = (0..<max(layers, 0)).reduce(0.0) { total, layer in
-            total + directions * gates * ((layer == 0 ? Double(inputSize) : directions * h) + h + 2)
-        }
+        // Closed form, not a loop: a damaged file may ask for 10¹⁸ layers.
+        let first = directions * gates * (Double(inputSize) + h + 2)
+        let later = directions * gates * (directions * h + h + 2)
+        let encoder = layers > 0 ? first + Double(layers - 1) * later : 0
         return encoder + Double(outputSize) * (directions * h + 1)
     }
 }

@@ -1,36 +1,83 @@
 import Foundation
 
-/// Whether a model of a given parameter count fits this machine's memory, checked from the sizes
-/// alone before anything is allocated: sizes from a mistyped flag or a damaged `config.json` can
-/// ask for terabytes, and an allocation that fails is a trap, not an error message.
+/// Whether a model of a given parameter count fits in memory, checked from the sizes alone
+/// before anything is allocated: sizes from a mistyped flag or a damaged `config.json` can ask
+/// for terabytes, and an allocation that fails is a trap, not an error message. The budget is the
+/// machine's physical memory, or less when `LSTMKIT_MEMORY_LIMIT` says so.
 public enum MemoryBudget {
     /// Bytes a parameter takes to be used: one `Float`.
     public static let bytesToUse = 4.0
-    /// Bytes a parameter takes to be trained: the weight, its gradient and the optimizer's two
-    /// moments (Adam's; SGD keeps fewer), one `Float` each.
+    /// Bytes a parameter takes to be trained when the optimizer is not known: the weight, its
+    /// gradient and two optimizer moments (Adam's), one `Float` each.
     public static let bytesToTrain = 16.0
+    /// The environment variable that lowers the budget: bytes, or a number followed by k, M, G
+    /// or T (powers of 1000), such as `8G`.
+    public static let limitVariable = "LSTMKIT_MEMORY_LIMIT"
 
-    /// This machine's physical memory in bytes.
-    public static var physicalMemory: Double { Double(ProcessInfo.processInfo.physicalMemory) }
+    /// How many bytes models may take, and how messages name that amount.
+    public struct Budget: Sendable, Equatable {
+        public let bytes: Double
+        /// "this machine's 25.3 GB of memory", "the 1.00 MB that LSTMKIT_MEMORY_LIMIT allows".
+        public let phrase: String
+        /// Set when `LSTMKIT_MEMORY_LIMIT` cannot be read: every check then fails with it.
+        public let error: String?
 
-    /// Why `parameters` parameters at `bytesPerParameter` each do not fit in `memory` bytes, as
-    /// a sentence; nil when they fit. `purpose` is "use" or "train".
-    public static func problem(parameters: Double, bytesPerParameter: Double, purpose: String,
-                               memory: Double = physicalMemory) -> String? {
+        /// The whole of a machine with `bytes` of memory.
+        public static func machine(_ bytes: Double) -> Budget {
+            Budget(bytes: bytes, phrase: "this machine's \(text(bytes: bytes)) of memory", error: nil)
+        }
+
+        /// `LSTMKIT_MEMORY_LIMIT=value` on a machine with `machine` bytes: the smaller of the two.
+        public static func limit(_ value: String, machine: Double) -> Budget {
+            guard let bytes = parse(value) else {
+                return Budget(bytes: 0, phrase: "", error: "\(limitVariable)='\(value.prefix(40))' is not a byte count "
+                                  + "(a number, optionally followed by k, M, G or T, such as 8G)")
+            }
+            if bytes >= machine { return .machine(machine) }
+            return Budget(bytes: bytes, phrase: "the \(text(bytes: bytes)) that \(limitVariable) allows", error: nil)
+        }
+
+        /// This process's budget: the environment's limit when set, else the machine's memory.
+        public static var current: Budget {
+            let machine = Double(ProcessInfo.processInfo.physicalMemory)
+            guard let value = ProcessInfo.processInfo.environment[limitVariable] else { return .machine(machine) }
+            return .limit(value, machine: machine)
+        }
+
+        static func parse(_ value: String) -> Double? {
+            let units: [Character: Double] = ["k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12]
+            var number = Substring(value.trimmingCharacters(in: .whitespaces)), scale = 1.0
+            if let last = number.last, let unit = units[last] {
+                scale = unit
+                number = number.dropLast()
+            }
+            guard let figure = Double(number), figure.isFinite, figure > 0 else { return nil }
+            return figure * scale
+        }
+    }
+
+    /// Why `parameters` parameters at `bytesPerParameter` each do not fit in `budget`, as a
+    /// sentence; nil when they fit. `purpose` is "use" or "train"; `lowerBound` says the count is
+    /// a least figure ("at least N parameters").
+    public static func problem(parameters: Double, bytesPerParameter: Double, purpose: String, lowerBound: Bool = false,
+                               budget: Budget = .current) -> String? {
+        if let error = budget.error { return error }
         let needed = parameters * bytesPerParameter
-        guard !(needed <= memory) else { return nil }
-        return "the model would have \(count(parameters)) parameters, about \(text(bytes: needed)) to \(purpose) "
-            + "(\(Int(bytesPerParameter)) bytes each), more than this machine's \(text(bytes: memory)) of memory"
+        guard !(needed <= budget.bytes) else { return nil }
+        return "the model would have \(lowerBound ? "at least " : "")\(count(parameters)) parameters, about "
+            + "\(text(bytes: needed)) to \(purpose) (\(count(bytesPerParameter)) bytes each), more than \(budget.phrase)"
     }
 
     /// The check for using a model: its weights alone must fit.
-    public static func useProblem(parameters: Double, memory: Double = physicalMemory) -> String? {
-        problem(parameters: parameters, bytesPerParameter: bytesToUse, purpose: "use", memory: memory)
+    public static func useProblem(parameters: Double, lowerBound: Bool = false, budget: Budget = .current) -> String? {
+        problem(parameters: parameters, bytesPerParameter: bytesToUse, purpose: "use", lowerBound: lowerBound, budget: budget)
     }
 
     /// The check for training a model: weights, gradients and optimizer state must fit.
-    public static func trainingProblem(parameters: Double, memory: Double = physicalMemory) -> String? {
-        problem(parameters: parameters, bytesPerParameter: bytesToTrain, purpose: "train", memory: memory)
+    public static func trainingProblem(parameters: Double, bytesPerParameter: Double = bytesToTrain, lowerBound: Bool = false,
+                                       budget: Budget = .current) -> String? {
+        problem(parameters: parameters, bytesPerParameter: bytesPerParameter, purpose: "train", lowerBound: lowerBound,
+                budget: budget)
     }
 
     /// A count for messages: whole below 10¹², else three figures.

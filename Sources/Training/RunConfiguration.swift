@@ -99,8 +99,11 @@ extension RunConfiguration {
             throw TrainingError.notARun(
                 folder: folder, cause: "vocab.tsv has \(vocabulary.count) entries but the model was built for \(modelVocabularySize)")
         }
+        if let error = MemoryBudget.Budget.current.error { throw TrainingError.setting(error) }
         if let problem = modelProblem {
-            throw TrainingError.notARun(folder: folder, cause: "config.json describes an impossible model: \(problem)")
+            let tooLarge = problem == MemoryBudget.useProblem(parameters: modelParameterCount)
+            throw TrainingError.notARun(folder: folder, cause: "config.json describes "
+                + (tooLarge ? "a model too large for this machine: " : "an impossible model: ") + problem)
         }
     }
 
@@ -116,10 +119,11 @@ extension RunConfiguration {
         }
     }
 
-    /// Refuses a model too large to train in this machine's memory (weights, gradients and
-    /// optimizer state), before anything is built; `folder` names the run in the message.
+    /// Refuses a model too large to train in this machine's memory (weights, gradients,
+    /// optimizer state and average), before anything is built; `folder` names the run.
     public func checkTrainable(folder: String) throws {
-        if let problem = MemoryBudget.trainingProblem(parameters: modelParameterCount) {
+        if let problem = MemoryBudget.trainingProblem(parameters: modelParameterCount,
+                                                      bytesPerParameter: training.trainingBytesPerParameter) {
             throw TrainingError.setting("\(folder) cannot be trained on this machine: \(problem)")
         }
     }

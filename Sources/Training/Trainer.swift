@@ -114,12 +114,12 @@ public final class Trainer<Task: TrainingTask> {
         // Nothing is built before the configuration is checked as a loader checks it: sizes,
         // vocabulary, and weights that can hold the model (last.safetensors, else model.safetensors).
         try configuration.checkModel(vocabulary: vocabulary, folder: folder)
-        try configuration.checkTrainable(folder: folder)
         let lastPath = folder + "/last.safetensors", bestPath = folder + "/model.safetensors"
         let last = FileManager.default.fileExists(atPath: lastPath) ? try SafeTensorsFile(contentsOf: lastPath) : nil
         if let weights = try last ?? (FileManager.default.fileExists(atPath: bestPath) ? SafeTensorsFile(contentsOf: bestPath) : nil) {
             try configuration.checkWeights(weights, folder: folder)
         }
+        try configuration.checkTrainable(folder: folder)
         let corpus = try LanguageModelCorpus(source: configuration.corpus, tokenizer: configuration.tokenizer,
                                              vocabulary: vocabulary)
         let generator = RandomGenerator(seed: configuration.training.seed)

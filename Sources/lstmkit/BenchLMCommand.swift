@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Support
 import Tensor
 import Text
 import Training
@@ -28,6 +29,17 @@ struct BenchLMCommand: ParsableCommand {
                               ("--train-batches", trainBatches), ("--eval-batches", evalBatches)] where value < 1 {
             throw ValidationError("\(name) must be at least 1, not \(value).")
         }
+        // With a small vocabulary here (the corpus is not read yet); again with the corpus's in run().
+        if let problem = LanguageModelBenchmark.problem(vocabularySize: 10, settings: settings) {
+            throw ValidationError(problem.prefix(1).uppercased() + problem.dropFirst() + ".")
+        }
+    }
+
+    var settings: LanguageModelBenchmark.Settings {
+        var s = LanguageModelBenchmark.Settings()
+        s.hiddenSize = hidden; s.layers = layers; s.bptt = bptt; s.batchSize = batch
+        s.trainChunks = trainBatches; s.evalChunks = evalBatches; s.warmupChunks = warmup
+        return s
     }
 
     func run() throws {
@@ -38,9 +50,10 @@ struct BenchLMCommand: ParsableCommand {
         options.normalization = .none
         let data = try LanguageModelCorpus(source: CorpusSource(train: source.train, valid: nil, test: nil),
                                            tokenizer: options)
-        var s = LanguageModelBenchmark.Settings()
-        s.hiddenSize = hidden; s.layers = layers; s.bptt = bptt; s.batchSize = batch
-        s.trainChunks = trainBatches; s.evalChunks = evalBatches; s.warmupChunks = warmup
+        let s = settings
+        if let problem = LanguageModelBenchmark.problem(vocabularySize: data.vocabulary.count, settings: s) {
+            throw TrainingError.setting("with a vocabulary of \(data.vocabulary.count) words, \(problem)")
+        }
         guard let r = LanguageModelBenchmark.run(tokens: data.train, vocabularySize: data.vocabulary.count, settings: s) else {
             throw CorpusError.tooShort(path: source.train, tokens: data.train.count, batchSize: batch)
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Models
 import NN
+import Support
 import Tensor
 import Training
 
@@ -94,7 +95,7 @@ struct SeriesTrainCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if let problem = options.problem ?? model.problem {
+        if let problem = options.problem ?? model.problem ?? MemoryBudget.trainingProblem(parameters: model.parameterCount) {
             throw ValidationError(problem.prefix(1).uppercased() + problem.dropFirst() + ".")
         }
     }

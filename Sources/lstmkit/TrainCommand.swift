@@ -216,10 +216,12 @@ struct TrainCommand: ParsableCommand {
         switch kind {
         case .lm:
             let model = chosen.languageModel(vocabularySize: 10)
-            problem = model.problem ?? MemoryBudget.trainingProblem(parameters: model.parameterCount)
+            problem = model.problem ?? MemoryBudget.trainingProblem(parameters: model.parameterCount,
+                                                                    bytesPerParameter: chosen.training.trainingBytesPerParameter)
         case .cloze:
             let model = chosen.clozeModel(vocabularySize: 10)
-            problem = model.problem ?? MemoryBudget.trainingProblem(parameters: model.parameterCount)
+            problem = model.problem ?? MemoryBudget.trainingProblem(parameters: model.parameterCount,
+                                                                    bytesPerParameter: chosen.training.trainingBytesPerParameter)
         }
         if let problem { throw ValidationError(problem.prefix(1).uppercased() + problem.dropFirst() + ".") }
     }
@@ -460,7 +462,15 @@ struct TrainCommand: ParsableCommand {
     func start<Task: TrainingTask>(_ configuration: Task.Configuration, _ problem: String?, _ data: LanguageModelCorpus,
                                    folder: String, progress: ProgressReporter, header: [String],
                                    describe: (Trainer<Task>) -> String) throws {
-        if let problem { throw ValidationError(problem) }
+        // Sizes passed validate() with a small vocabulary; the corpus's can still make the model too large.
+        let count = configuration.modelParameterCount
+        let memory = MemoryBudget.useProblem(parameters: count)
+        if let problem, problem != memory { throw ValidationError(problem) }
+        if let problem = memory ?? MemoryBudget.trainingProblem(parameters: count,
+                                                                bytesPerParameter: configuration.training.trainingBytesPerParameter) {
+            throw TrainingError.setting("with a vocabulary of \(data.vocabulary.count) words, "
+                                        + problem + " (--max-size or --min-count make the vocabulary smaller)")
+        }
         let trainer = try Trainer<Task>(configuration: configuration, corpus: data, folder: folder, progress: progress)
         for line in header { progress.line(line) }
         progress.line(describe(trainer))

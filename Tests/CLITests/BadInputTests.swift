@@ -151,7 +151,7 @@ final class BadInputTests: XCTestCase {
         for c in cases {
             let r = try CommandRunner.run(c.arguments, stdin: c.stdin, directory: folder, launcher: launcher)
             let expected = c.message.replacingOccurrences(of: "{dir}", with: folder)
-                .replacingOccurrences(of: "{memory}", with: MemoryBudget.text(bytes: MemoryBudget.physicalMemory))
+                .replacingOccurrences(of: "{memory}", with: MemoryBudget.Budget.current.phrase)
             let context = "\(c.id): lstmkit \(c.arguments.joined(separator: " "))"
             XCTAssertEqual(r.status, c.status, "\(context)\n\(r.error)", file: file, line: line)
             switch c.status {
@@ -349,8 +349,8 @@ final class BadInputTests: XCTestCase {
                      + "the hidden size must be at least 1, not -8"),
             Case(id: "C12 resume a run with no weights yet whose config.json asks for more than the memory",
                  arguments: ["train", "--resume", "ck-fresh-huge"], status: 1,
-                 message: "ck-fresh-huge is not a usable run folder: config.json describes an impossible model: the model would have "
-                     + "1.6e+19 parameters, about 64.0 EB to use (4 bytes each), more than this machine's {memory} of memory"),
+                 message: "ck-fresh-huge is not a usable run folder: config.json describes a model too large for this machine: the model would have "
+                     + "1.6e+19 parameters, about 64.0 EB to use (4 bytes each), more than {memory}"),
         ])
     }
 
@@ -379,9 +379,47 @@ final class BadInputTests: XCTestCase {
             Case(id: "F15 unknown schedule", arguments: train("--schedule", "cosine"), status: 2,
                  message: "--schedule takes plateau, step or constant, not 'cosine'."),
             Case(id: "F16 hidden size beyond memory", arguments: train("--hidden", "2000000000"), status: 2,
-                 message: "The model would have 6.4e+19 parameters, about 256 EB to use (4 bytes each), more than this machine's {memory} of memory."),
+                 message: "The model would have 6.4e+19 parameters, about 256 EB to use (4 bytes each), more than {memory}."),
         ])
         XCTAssertFalse(FileManager.default.fileExists(atPath: Self.folder + "/r-flags"), "usage errors create nothing")
+    }
+
+    /// Sizes against the memory budget, lowered with LSTMKIT_MEMORY_LIMIT so that the figures do
+    /// not depend on the machine: `run` has 746 parameters and trains with plain SGD (8 bytes each).
+    func testMemoryBudget() throws {
+        func limited(_ limit: String, _ cases: [Case]) throws {
+            try check(cases, launcher: ["/usr/bin/env", "LSTMKIT_MEMORY_LIMIT=" + limit])
+        }
+        try limited("5k", [
+            Case(id: "G1 resume a run whose training exceeds the memory", arguments: ["train", "--resume", "run", "--epochs", "2"],
+                 status: 1, message: "run cannot be trained on this machine: the model would have 746 parameters, about 5.97 kB "
+                     + "to train (8 bytes each), more than the 5.00 kB that LSTMKIT_MEMORY_LIMIT allows"),
+        ])
+        try limited("30k", [
+            Case(id: "G2 a new run whose training exceeds the memory", arguments: ["train", "--corpus", "corpus", "--out", "r-g2",
+                                                                                  "--hidden", "16"], status: 2,
+                 message: "The model would have 4682 parameters, about 37.5 kB to train (8 bytes each), more than the 30.0 kB that "
+                     + "LSTMKIT_MEMORY_LIMIT allows.", mustNotExist: ["r-g2"]),
+        ])
+        try limited("500k", [
+            Case(id: "G3 a series model whose training exceeds the memory", arguments: ["series", "train", "--csv", "series/short.csv",
+                                                                                       "--window", "1", "--out", "s-g3"], status: 2,
+                 message: "The model would have 67201 parameters, about 1.08 MB to train (16 bytes each), more than the 500 kB that "
+                     + "LSTMKIT_MEMORY_LIMIT allows.", mustNotExist: ["s-g3"]),
+        ])
+        try limited("2k", [
+            Case(id: "G4 a model larger than the memory", arguments: ["eval", "--model", "run", "one.txt"], status: 1,
+                 message: "run is not a usable run folder: config.json describes a model too large for this machine: the model would "
+                     + "have 746 parameters, about 2.98 kB to use (4 bytes each), more than the 2.00 kB that LSTMKIT_MEMORY_LIMIT allows"),
+        ])
+        try limited("lots", [
+            Case(id: "G5 an unreadable memory limit", arguments: ["eval", "--model", "run", "one.txt"], status: 1,
+                 message: "LSTMKIT_MEMORY_LIMIT='lots' is not a byte count (a number, optionally followed by k, M, G or T, such as 8G)"),
+        ])
+        try check([
+            Case(id: "G6 bench lm beyond memory", arguments: ["bench", "lm", "--corpus", "corpus", "--hidden", "2000000000"], status: 2,
+                 message: "The model would have 6.4e+19 parameters, about 256 EB to use (4 bytes each), more than {memory}."),
+        ])
     }
 
     func testModelFolders() throws {
@@ -400,8 +438,8 @@ final class BadInputTests: XCTestCase {
                  message: "ck-big is not a usable run folder: config.json describes a model of 16100090 parameters, more than "
                      + "the 746 of model.safetensors; the two files do not belong together"),
             Case(id: "M10 config.json larger than this machine's memory", arguments: ["fill", "--model", "ck-huge", "the ___"], status: 1,
-                 message: "ck-huge is not a usable run folder: config.json describes an impossible model: the model would have "
-                     + "1.6e+19 parameters, about 64.0 EB to use (4 bytes each), more than this machine's {memory} of memory"),
+                 message: "ck-huge is not a usable run folder: config.json describes a model too large for this machine: the model would have "
+                     + "1.6e+19 parameters, about 64.0 EB to use (4 bytes each), more than {memory}"),
             Case(id: "M5 vocabulary does not match the model", arguments: ["eval", "--model", "ck-vocab", "one.txt"], status: 1,
                  message: "ck-vocab is not a usable run folder: vocab.tsv has 11 entries but the model was built for 10"),
             Case(id: "M7 weights file missing", arguments: ["eval", "--model", "run", "--weights", "epoch3.safetensors", "one.txt"],
@@ -497,7 +535,7 @@ final class BadInputTests: XCTestCase {
                  message: "The window must hold at least one value."),
             Case(id: "S5 hidden size beyond memory", arguments: ["series", "train", "--csv", "series/short.csv", "--window", "1",
                                                                   "--hidden", "2000000000", "--out", "s-5"], status: 2,
-                 message: "The model would have 1.6e+19 parameters, about 64.0 EB to use (4 bytes each), more than this machine's {memory} of memory.",
+                 message: "The model would have 1.6e+19 parameters, about 64.0 EB to use (4 bytes each), more than {memory}.",
                  mustNotExist: ["s-5"]),
         ])
     }
@@ -527,8 +565,8 @@ final class BadInputTests: XCTestCase {
                                                                      "--ref", "hyp3.txt", "--output", "./one.txt"], status: 1,
                  message: "--output ./one.txt is the --src file itself; writing the translations would replace it, choose another file"),
             Case(id: "X9 decoder beyond memory", arguments: translate("parallel/ok", "--decoder-hidden", "2000000000", "--min-count", "1"),
-                 status: 1, message: "invalid translator configuration: the model would have 3.6e+19 parameters, about 144 EB to use "
-                     + "(4 bytes each), more than this machine's {memory} of memory", mustNotExist: ["tr"]),
+                 status: 1, message: "invalid translator configuration: the model would have at least 3.6e+19 parameters, about 144 EB to use "
+                     + "(4 bytes each), more than {memory}", mustNotExist: ["tr"]),
             Case(id: "X8 beam 0", arguments: ["translate", "run", "--model", "run", "--beam", "0"], status: 2,
                  message: "--beam must be at least 1."),
             Case(id: "L1 sentence without a blank", arguments: ["fill", "--model", "run", "the cat sleeps"], status: 1,

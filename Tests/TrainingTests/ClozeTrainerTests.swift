@@ -222,7 +222,7 @@ final class ClozeTrainerTests: XCTestCase {
         for (what, attempt) in attempts {
             XCTAssertThrowsError(try attempt(), what) { error in
                 let text = "\(error)"
-                XCTAssertTrue(text.contains("config.json describes an impossible model: the model would have 6.4e+19 parameters, about 256 EB to use"), text)
+                XCTAssertTrue(text.contains("config.json describes a model too large for this machine: the model would have 6.4e+19 parameters, about 256 EB to use"), text)
                 XCTAssertFalse(text.contains("\n"), text)
             }
         }

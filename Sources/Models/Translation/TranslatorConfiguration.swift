@@ -70,13 +70,14 @@ public struct TranslatorConfiguration: Codable, Equatable, Sendable {
             throw .invalid("the vocabularies hold only the special tokens")
         }
         guard dropout >= 0, dropout < 1 else { throw .invalid("dropout must lie in [0, 1), not \(dropout)") }
+        // Before the checks below, whose arithmetic absurd sizes would overflow.
+        if let problem = MemoryBudget.useProblem(parameters: minimumParameterCount, lowerBound: true) { throw .invalid(problem) }
         if attention == .dot && decoderHiddenSize != memorySize {
             throw .invalid("dot attention needs the decoder hidden size (\(decoderHiddenSize)) to equal twice the encoder hidden size (\(memorySize))")
         }
         if tiesOutputEmbedding && embeddingSize != decoderHiddenSize {
             throw .invalid("tying the output layer to the target embeddings needs the embedding size (\(embeddingSize)) to equal the decoder hidden size (\(decoderHiddenSize))")
         }
-        if let problem = MemoryBudget.useProblem(parameters: minimumParameterCount) { throw .invalid(problem) }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Models
 import NN
+import Support
 import Tensor
 import Text
 
@@ -32,7 +33,17 @@ public enum LanguageModelBenchmark {
         public var gemmPeakFLOPs: Double
     }
 
+    /// Why the model `run` would build cannot be built or trained here (sizes, memory), as a
+    /// sentence; nil when it can.
+    public static func problem(vocabularySize: Int, settings s: Settings) -> String? {
+        let configuration = LanguageModelConfiguration(vocabularySize: vocabularySize, embeddingSize: s.hiddenSize,
+                                                       hiddenSize: s.hiddenSize, layers: s.layers)
+        // Plain SGD: the weight and its gradient.
+        return configuration.problem ?? MemoryBudget.trainingProblem(parameters: configuration.parameterCount, bytesPerParameter: 8)
+    }
+
     /// - Parameter tokens: the training stream (ids), e.g. PTB train with `<eos>` per line.
+    /// - Precondition: `problem(vocabularySize:settings:)` is nil.
     public static func run(tokens: [Int32], vocabularySize: Int, settings s: Settings) -> Result? {
         guard let batcher = LMBatcher(tokens: tokens, batchSize: s.batchSize, bptt: s.bptt) else { return nil }
         let generator = RandomGenerator(seed: 1)

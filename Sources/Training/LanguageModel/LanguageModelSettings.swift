@@ -58,6 +58,14 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
 
     public init() {}
 
+    /// Bytes a parameter takes in training under these settings (`Float`s): the weight and its
+    /// gradient, the optimizer's buffers (Adam's two moments, SGD's momentum) and the running
+    /// average. For `MemoryBudget`'s check before a run is built.
+    public var trainingBytesPerParameter: Double {
+        let buffers: Double = optimizer == .sgd ? (momentum > 0 ? 1 : 0) : 2
+        return 4 * (2 + buffers + (averageFrom == nil ? 0 : 1))
+    }
+
     /// Drops an average planned to start after the last epoch (a preset's, or a resumed run's
     /// under a shortened plan) and returns the epoch it was to start from; nil when none is.
     public mutating func dropAverageAfterLastEpoch() -> Int? {

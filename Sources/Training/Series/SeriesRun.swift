@@ -176,6 +176,12 @@ public enum SeriesRunFolder {
         } else {
             throw CheckpointError(path: path, cause: "it carries no series configuration; give the run folder instead")
         }
+        // Checked before the model is built: a damaged configuration must not ask for gigabytes.
+        guard configuration.model.parameterCount <= Double(file.scalarCount) else {
+            throw CheckpointError(path: weightsPath, cause: "the configuration describes a model of "
+                + "\(MemoryBudget.count(configuration.model.parameterCount)) parameters, more than the \(file.scalarCount) "
+                + "this file holds; the two do not belong together")
+        }
         let model = SequenceRegressor(configuration: configuration.model, generator: RandomGenerator(seed: 0))
         try model.registry.load(from: file)
         return (configuration, model)

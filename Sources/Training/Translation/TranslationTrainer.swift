@@ -157,13 +157,13 @@ public final class TranslationTrainer {
         if let maxMinutes { configuration.training.maxMinutes = maxMinutes }
         if let maxCPUMinutes { configuration.training.maxCPUMinutes = maxCPUMinutes }
         let vocabularies = try folder.loadVocabularies()
-        try checkTrainable(configuration, folder: folder)
         let (trainCorpus, validCorpus) = try readCorpora(configuration)
         guard FileManager.default.fileExists(atPath: folder.lastCheckpointPath) else {
             throw TranslationRunError.missing(path: folder.lastCheckpointPath, what: "there is no saved position to resume from")
         }
         let file = try SafeTensorsFile(contentsOf: folder.lastCheckpointPath)
         let model = try folder.model(configuration, weights: file, allowingExtra: true)
+        try checkTrainable(configuration, folder: folder)
         let generator = try checkpointGenerator(file)
         let metrics = FileManager.default.fileExists(atPath: folder.metricsPath)
             ? try MetricsLog.load(path: folder.metricsPath) : MetricsLog(path: folder.metricsPath)
@@ -180,7 +180,7 @@ public final class TranslationTrainer {
 
     /// Refuses a model too large to train in this machine's memory, before it is built.
     static func checkTrainable(_ configuration: TranslationConfiguration, folder: TranslationRunFolder) throws {
-        if let problem = MemoryBudget.trainingProblem(parameters: configuration.model.minimumParameterCount) {
+        if let problem = MemoryBudget.trainingProblem(parameters: configuration.model.minimumParameterCount, lowerBound: true) {
             throw TrainingError.setting("\(folder.path) cannot be trained on this machine: \(problem)")
         }
     }
