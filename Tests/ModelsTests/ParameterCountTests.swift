@@ -69,6 +69,20 @@ final class ParameterCountTests: XCTestCase {
         XCTAssertThrowsError(try translator.validate()) { error in
             XCTAssertTrue("\(error)".contains("to use (4 bytes each)"), "\(error)")
         }
+        // Sizes whose arithmetic would overflow Int, or a layer count no loop could sum, are
+        // answered at once with a sentence, not a trap or a hang.
+        let overflowing = [
+            ClozeModelConfiguration(vocabularySize: 10, embeddingSize: 8, hiddenSize: Int.max, layers: 1, tieWeights: true).problem,
+            LanguageModelConfiguration(vocabularySize: 10, embeddingSize: 8, hiddenSize: 8, layers: Int.max).problem,
+            SequenceRegressorConfiguration(hiddenSize: 8, layers: Int.max, bidirectional: true).problem,
+        ]
+        XCTAssertEqual(overflowing[0], "tied weights need both directions' states (2 × \(Int.max)) to be as wide as the embedding (8)")
+        for problem in overflowing.dropFirst() {
+            XCTAssertTrue(problem?.contains("to use (4 bytes each)") == true, problem ?? "nil")
+        }
+        let dot = TranslatorConfiguration(sourceVocabularySize: 9, targetVocabularySize: 9, encoderHiddenSize: Int.max,
+                                          decoderHiddenSize: 8, attention: .dot)
+        XCTAssertThrowsError(try dot.validate()) { XCTAssertTrue("\($0)".contains("at least"), "\($0)") }
         // The usual sizes are no problem.
         XCTAssertNil(LanguageModelConfiguration(vocabularySize: 10_002, embeddingSize: 200, hiddenSize: 200, layers: 2).problem)
     }
