@@ -112,6 +112,22 @@ final class SeriesTrainingTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/model.safetensors"))
     }
 
+    /// A configuration whose sizes its weights cannot hold is refused before the model is built.
+    func testLoadingRefusesAConfigurationLargerThanItsWeights() throws {
+        let trainer = try makeTrainer()
+        var large = trainer.configuration
+        large.model.hiddenSize = 3000
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/model.safetensors"
+        try SeriesRunFolder.writeModel(trainer.model.registry, configuration: large, epoch: 1, to: path)
+        let held = trainer.model.registry.scalarCount
+        XCTAssertThrowsError(try SeriesRunFolder.loadModel(path)) { error in
+            XCTAssertEqual("\(error)", "cannot load \(path): the configuration describes a model of "
+                           + "\(Int(large.model.parameterCount)) parameters, more than the \(held) this file holds; "
+                           + "the two do not belong together")
+        }
+    }
+
     func testLoadingRejectsOtherFilesInOneSentence() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         XCTAssertThrowsError(try SeriesRunFolder.loadModel(folder + "/nothing")) { error in
