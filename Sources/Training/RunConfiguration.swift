@@ -114,7 +114,7 @@ extension RunConfiguration {
         guard count <= Double(file.scalarCount) else {
             let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
             throw TrainingError.notARun(
-                folder: folder, cause: "config.json describes a model of \(parameterCountText(count)) parameters, more than the "
+                folder: folder, cause: "config.json describes a model of \(MemoryBudget.count(count)) parameters, more than the "
                     + "\(file.scalarCount) of \(name); the two files do not belong together")
         }
     }
@@ -134,10 +134,4 @@ extension RunConfiguration {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(Array(try encoder.encode(self)) + [0x0A], to: path)
     }
-}
-
-/// A parameter count worked out from a file's sizes, for messages: whole below 10¹², else
-/// three figures (sizes from a damaged file can be absurd).
-func parameterCountText(_ count: Double) -> String {
-    MemoryBudget.count(count)
 }

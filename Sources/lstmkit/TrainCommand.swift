@@ -212,18 +212,17 @@ struct TrainCommand: ParsableCommand {
         if let problem = chosen.training.problem { throw ValidationError(problem.prefix(1).uppercased() + problem.dropFirst() + ".") }
         // Sizes are checked with a small vocabulary here (the corpus is not read yet), and again
         // with the corpus's when the run starts.
-        let problem: String?
+        let sizeProblem: String?, count: Double
         switch kind {
         case .lm:
             let model = chosen.languageModel(vocabularySize: 10)
-            problem = model.problem ?? MemoryBudget.trainingProblem(parameters: model.parameterCount,
-                                                                    bytesPerParameter: chosen.training.trainingBytesPerParameter)
+            (sizeProblem, count) = (model.problem, model.parameterCount)
         case .cloze:
             let model = chosen.clozeModel(vocabularySize: 10)
-            problem = model.problem ?? MemoryBudget.trainingProblem(parameters: model.parameterCount,
-                                                                    bytesPerParameter: chosen.training.trainingBytesPerParameter)
+            (sizeProblem, count) = (model.problem, model.parameterCount)
         }
-        if let problem { throw ValidationError(problem.prefix(1).uppercased() + problem.dropFirst() + ".") }
+        if let problem = sizeProblem ?? MemoryBudget.trainingProblem(parameters: count,
+                                                                     bytesPerParameter: chosen.training.trainingBytesPerParameter) { throw ValidationError(problem.prefix(1).uppercased() + problem.dropFirst() + ".") }
     }
 
     /// The default settings of a task, or those of a preset; the flags go on top (`settings()`).

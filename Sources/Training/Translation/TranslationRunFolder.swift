@@ -24,7 +24,7 @@ public enum TranslationRunError: Error, CustomStringConvertible, Equatable, Send
         case let .malformedCheckpoint(path, cause):
             return "\(path) cannot be resumed from: \(cause)"
         case let .weightsTooSmall(configuration, weights, needed, held):
-            return "\(configuration) describes a model of at least \(parameterCountText(needed)) parameters, "
+            return "\(configuration) describes a model of at least \(MemoryBudget.count(needed)) parameters, "
                 + "more than the \(held) of \(weights); the two files do not belong together"
         }
     }
