@@ -32,10 +32,14 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
     /// whole batch (DropConnect, the weight drop of Merity et al.'s AWD-LSTM): a regulariser of
     /// the recurrence itself, which dropout between layers does not touch.
     public var weightDrop: Float
+    /// In training, the share of word types whose embedding rows are dropped for a whole batch
+    /// (every occurrence at once, in both directions; see `Embedding.rowDropout`), before
+    /// `dropout` on the embeddings. A tied output layer predicts from the undropped matrix.
+    public var embeddingDropout: Float
 
     public init(vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, layers: Int, cell: RecurrentCellKind = .lstm,
                 dropout: Float = 0, projectionSize: Int? = nil, leftOnlyRate: Float = 0, tieWeights: Bool = false,
-                weightDrop: Float = 0) {
+                weightDrop: Float = 0, embeddingDropout: Float = 0) {
         self.vocabularySize = vocabularySize
         self.embeddingSize = embeddingSize
         self.hiddenSize = hiddenSize
@@ -46,15 +50,16 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
         self.leftOnlyRate = leftOnlyRate
         self.tieWeights = tieWeights
         self.weightDrop = weightDrop
+        self.embeddingDropout = embeddingDropout
     }
 
     enum CodingKeys: String, CodingKey {
         case vocabularySize, embeddingSize, hiddenSize, layers, cell, dropout, projectionSize, leftOnlyRate, tieWeights
-        case weightDrop
+        case weightDrop, embeddingDropout
     }
 
-    /// Reads a configuration; runs saved before weight tying or weight drop existed have no
-    /// `tieWeights` (untied) or `weightDrop` (none).
+    /// Reads a configuration; runs saved before weight tying, weight drop or embedding dropout
+    /// existed have no `tieWeights` (untied), `weightDrop` or `embeddingDropout` (none).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(vocabularySize: try c.decode(Int.self, forKey: .vocabularySize),
@@ -66,7 +71,8 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
                   projectionSize: try c.decodeIfPresent(Int.self, forKey: .projectionSize),
                   leftOnlyRate: try c.decode(Float.self, forKey: .leftOnlyRate),
                   tieWeights: try c.decodeIfPresent(Bool.self, forKey: .tieWeights) ?? false,
-                  weightDrop: try c.decodeIfPresent(Float.self, forKey: .weightDrop) ?? 0)
+                  weightDrop: try c.decodeIfPresent(Float.self, forKey: .weightDrop) ?? 0,
+                  embeddingDropout: try c.decodeIfPresent(Float.self, forKey: .embeddingDropout) ?? 0)
     }
 
     /// The first problem that makes this configuration unbuildable, as a sentence; nil when fine.
@@ -78,6 +84,9 @@ public struct ClozeModelConfiguration: Codable, Equatable, Sendable {
         if let p = projectionSize, p < 1 { return "the projection size must be at least 1, not \(p)" }
         if !(leftOnlyRate >= 0 && leftOnlyRate < 1) { return "the left-only rate must lie in [0, 1), not \(leftOnlyRate)" }
         if !(weightDrop >= 0 && weightDrop < 1) { return "the weight drop must lie in [0, 1), not \(weightDrop)" }
+        if !(embeddingDropout >= 0 && embeddingDropout < 1) {
+            return "the embedding dropout must lie in [0, 1), not \(embeddingDropout)"
+        }
         if tieWeights && outputInputWidth != Double(embeddingSize) {
             let what = projectionSize.map { "the projection (\($0))" } ?? "both directions' states (2 × \(hiddenSize))"
             return "tied weights need \(what) to be as wide as the embedding (\(embeddingSize))"
@@ -164,6 +173,7 @@ public final class ClozeModel {
         backwardRNN = RecurrentLayer(configuration: stack, generator: generator)
         forwardRNN.hiddenWeightDrop = c.weightDrop
         backwardRNN.hiddenWeightDrop = c.weightDrop
+        embedding.rowDropout = c.embeddingDropout
         projection = c.projectionSize.map { Linear(inputSize: 2 * c.hiddenSize, outputSize: $0, generator: generator) }
         if c.tieWeights {
             decoder = Linear(weight: embedding.weight, bias: Parameter(zeros: [c.vocabularySize]))
@@ -198,7 +208,7 @@ public final class ClozeModel {
         let n = batch.positions.count
         precondition(n > 0, "a cloze batch must predict at least one position")
         cachedBatch = batch
-        let x = embedding.forward(batch.tokens, shape: [t, b])                      // (T, B, E)
+        let x = embedding.forward(batch.tokens, shape: [t, b], training: training, generator: generator)  // (T, B, E)
         let xd = inputDropout.forward(x, training: training, generator: generator)
         let (forwardStates, _) = forwardRNN.forward(xd, lengths: batch.lengths, training: training, generator: generator)
         let reversed = reversedSpace.tensor([t, b, e])                             // (T, B, E)

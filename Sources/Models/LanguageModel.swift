@@ -22,9 +22,13 @@ public struct LanguageModelConfiguration: Codable, Equatable, Sendable {
     /// In training, the share of each recurrent layer's hidden-to-hidden weights dropped for a
     /// whole batch (DropConnect, the weight drop of Merity et al.'s AWD-LSTM).
     public var weightDrop: Float
+    /// In training, the share of word types whose embedding rows are dropped for a whole batch
+    /// (every occurrence at once; see `Embedding.rowDropout`), before `dropout` on the embeddings.
+    public var embeddingDropout: Float
 
     public init(vocabularySize: Int, embeddingSize: Int, hiddenSize: Int, layers: Int,
-                cell: RecurrentCellKind = .lstm, dropout: Float = 0, tieWeights: Bool = false, weightDrop: Float = 0) {
+                cell: RecurrentCellKind = .lstm, dropout: Float = 0, tieWeights: Bool = false, weightDrop: Float = 0,
+                embeddingDropout: Float = 0) {
         self.vocabularySize = vocabularySize
         self.embeddingSize = embeddingSize
         self.hiddenSize = hiddenSize
@@ -33,13 +37,15 @@ public struct LanguageModelConfiguration: Codable, Equatable, Sendable {
         self.dropout = dropout
         self.tieWeights = tieWeights
         self.weightDrop = weightDrop
+        self.embeddingDropout = embeddingDropout
     }
 
     enum CodingKeys: String, CodingKey {
-        case vocabularySize, embeddingSize, hiddenSize, layers, cell, dropout, tieWeights, weightDrop
+        case vocabularySize, embeddingSize, hiddenSize, layers, cell, dropout, tieWeights, weightDrop, embeddingDropout
     }
 
-    /// Reads a configuration; runs saved before weight drop existed have no `weightDrop` (none).
+    /// Reads a configuration; runs saved before weight drop or embedding dropout existed have no
+    /// `weightDrop` or `embeddingDropout` (none).
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(vocabularySize: try c.decode(Int.self, forKey: .vocabularySize),
@@ -49,7 +55,8 @@ public struct LanguageModelConfiguration: Codable, Equatable, Sendable {
                   cell: try c.decode(RecurrentCellKind.self, forKey: .cell),
                   dropout: try c.decode(Float.self, forKey: .dropout),
                   tieWeights: try c.decode(Bool.self, forKey: .tieWeights),
-                  weightDrop: try c.decodeIfPresent(Float.self, forKey: .weightDrop) ?? 0)
+                  weightDrop: try c.decodeIfPresent(Float.self, forKey: .weightDrop) ?? 0,
+                  embeddingDropout: try c.decodeIfPresent(Float.self, forKey: .embeddingDropout) ?? 0)
     }
 
     /// The first problem that makes this configuration unbuildable, as a sentence; nil when fine.
@@ -62,6 +69,9 @@ public struct LanguageModelConfiguration: Codable, Equatable, Sendable {
             return "tied weights need the embedding size (\(embeddingSize)) to equal the hidden size (\(hiddenSize))"
         }
         if !(weightDrop >= 0 && weightDrop < 1) { return "the weight drop must lie in [0, 1), not \(weightDrop)" }
+        if !(embeddingDropout >= 0 && embeddingDropout < 1) {
+            return "the embedding dropout must lie in [0, 1), not \(embeddingDropout)"
+        }
         return MemoryBudget.useProblem(parameters: parameterCount)
     }
 
@@ -149,6 +159,7 @@ public final class LanguageModel {
                                                   layers: c.layers, dropout: c.dropout),
             generator: generator ?? RandomGenerator(seed: 0))
         rnn.hiddenWeightDrop = c.weightDrop
+        embedding.rowDropout = c.embeddingDropout
         if c.tieWeights {
             let bias = Parameter(zeros: [c.vocabularySize])
             decoder = Linear(weight: embedding.weight, bias: bias)
@@ -181,7 +192,7 @@ public final class LanguageModel {
     /// state.
     func logits(inputs: [Int32], steps: Int, batch: Int, initialState: RecurrentState,
                 training: Bool, generator: RandomGenerator?) -> (logits: Tensor, finalState: RecurrentState) {
-        let x = embedding.forward(inputs, shape: [steps, batch])                     // (T, B, E)
+        let x = embedding.forward(inputs, shape: [steps, batch], training: training, generator: generator)  // (T, B, E)
         let xd = inputDropout.forward(x, training: training, generator: generator)
         let (y, final) = rnn.forward(xd, initialState: initialState, training: training, generator: generator)
         let yd = outputDropout.forward(y.reshaped([steps * batch, configuration.hiddenSize]),

@@ -93,6 +93,8 @@ struct TrainCommand: ParsableCommand {
     var tieWeights = false
     @Option(name: .customLong("weight-drop"), help: "Share of each recurrent layer's hidden-to-hidden weights dropped per training batch (DropConnect, as in AWD-LSTM; LSTM, GRU or RNN; default 0).")
     var weightDrop: Float?
+    @Option(name: .customLong("embedding-dropout"), help: "Share of word types whose embeddings are dropped per training batch, every occurrence at once (AWD-LSTM's embedding dropout; default 0).")
+    var embeddingDropout: Float?
     @Option(help: "Cloze: width of the tanh layer between the two directions' states and the output (default 200; 0: none).")
     var projection: Int?
     @Option(name: .customLong("left-only-rate"), help: "Cloze: share of training positions that see no right context, so the REPL can predict the next word (default 0.1).")
@@ -151,7 +153,7 @@ struct TrainCommand: ParsableCommand {
         note("--weight-decay", weightDecay); note("--clip", clip); note("--schedule", schedule)
         note("--decay-factor", decayFactor); note("--decay-after", decayAfter); note("--warmup", warmup)
         note("--init-range", initRange); note("--projection", projection); note("--left-only-rate", leftOnlyRate)
-        note("--weight-drop", weightDrop)
+        note("--weight-drop", weightDrop); note("--embedding-dropout", embeddingDropout)
         if tieWeights { given.append(("--tie-weights", "true")) }
         return given
     }
@@ -234,6 +236,7 @@ struct TrainCommand: ParsableCommand {
         var projection: Int? = nil
         var leftOnlyRate: Float = 0
         var weightDrop: Float = 0
+        var embeddingDropout: Float = 0
         /// The embedding size when it is not the hidden size.
         var embedding: Int? = nil
         var tieWeights = false
@@ -271,6 +274,7 @@ struct TrainCommand: ParsableCommand {
             embedding = p.model.embeddingSize == p.model.hiddenSize ? nil : p.model.embeddingSize
             tieWeights = p.model.tieWeights
             weightDrop = p.model.weightDrop
+            embeddingDropout = p.model.embeddingDropout
         }
 
         /// The value each hyperparameter flag would need to agree with these settings, spelled as
@@ -284,7 +288,7 @@ struct TrainCommand: ParsableCommand {
                 "--momentum": "\(t.momentum)", "--weight-decay": "\(t.weightDecay)", "--clip": "\(t.clipNorm ?? 0)",
                 "--warmup": "\(t.schedule.warmupSteps)", "--init-range": "\(t.initRange ?? 0)",
                 "--projection": "\(projection ?? 0)", "--left-only-rate": "\(leftOnlyRate)",
-                "--weight-drop": "\(weightDrop)",
+                "--weight-drop": "\(weightDrop)", "--embedding-dropout": "\(embeddingDropout)",
             ]
             switch t.schedule.decay {
             case let .afterEpoch(epochs, factor):
@@ -313,17 +317,19 @@ struct TrainCommand: ParsableCommand {
         var projection: Int?
         var leftOnlyRate: Float
         var weightDrop: Float
+        var embeddingDropout: Float
 
         func languageModel(vocabularySize: Int) -> LanguageModelConfiguration {
             LanguageModelConfiguration(vocabularySize: vocabularySize, embeddingSize: embedding, hiddenSize: hidden,
                                        layers: layers, cell: cell, dropout: dropout, tieWeights: tieWeights,
-                                       weightDrop: weightDrop)
+                                       weightDrop: weightDrop, embeddingDropout: embeddingDropout)
         }
 
         func clozeModel(vocabularySize: Int) -> ClozeModelConfiguration {
             ClozeModelConfiguration(vocabularySize: vocabularySize, embeddingSize: embedding, hiddenSize: hidden,
                                     layers: layers, cell: cell, dropout: dropout, projectionSize: projection,
-                                    leftOnlyRate: leftOnlyRate, tieWeights: tieWeights, weightDrop: weightDrop)
+                                    leftOnlyRate: leftOnlyRate, tieWeights: tieWeights, weightDrop: weightDrop,
+                                    embeddingDropout: embeddingDropout)
         }
     }
 
@@ -392,7 +398,8 @@ struct TrainCommand: ParsableCommand {
                       embedding: embedding ?? base.embedding ?? hiddenSize, dropout: dropout ?? base.dropout,
                       tieWeights: tieWeights || base.tieWeights,
                       projection: projection.map { $0 == 0 ? nil : $0 } ?? base.projection,
-                      leftOnlyRate: leftOnlyRate ?? base.leftOnlyRate, weightDrop: weightDrop ?? base.weightDrop)
+                      leftOnlyRate: leftOnlyRate ?? base.leftOnlyRate, weightDrop: weightDrop ?? base.weightDrop,
+                      embeddingDropout: embeddingDropout ?? base.embeddingDropout)
     }
 
     func run() throws {
@@ -436,7 +443,7 @@ struct TrainCommand: ParsableCommand {
             try start(LanguageModelRunConfiguration(model: model, tokenizer: tokenizerOptions, training: t, corpus: source, preset: preset),
                       model.problem, data, folder: folder, progress: progress, header: corpusLines) { (trainer: LanguageModelTrainer) in
                 "model: \(model.layers)×\(model.hiddenSize) \(model.cell.rawValue.uppercased()), embedding \(model.embeddingSize), "
-                    + "\(Self.regularisation(model.dropout, model.weightDrop, tied: model.tieWeights)), "
+                    + "\(Self.regularisation(model.dropout, model.weightDrop, model.embeddingDropout, tied: model.tieWeights)), "
                     + "\(trainer.task.parameters.scalarCount) parameters; "
                     + "\(schedule), bptt \(t.bptt), \(ending)"
             }
@@ -446,15 +453,17 @@ struct TrainCommand: ParsableCommand {
                       model.problem, data, folder: folder, progress: progress, header: corpusLines) { (trainer: ClozeTrainer) in
                 "cloze model: \(model.layers)×\(model.hiddenSize) \(model.cell.rawValue.uppercased()) each way, "
                     + "embedding \(model.embeddingSize), projection \(model.projectionSize.map(String.init) ?? "none"), "
-                    + "\(Self.regularisation(model.dropout, model.weightDrop, tied: model.tieWeights)), left-only rate \(model.leftOnlyRate), \(trainer.task.parameters.scalarCount) parameters; "
+                    + "\(Self.regularisation(model.dropout, model.weightDrop, model.embeddingDropout, tied: model.tieWeights)), left-only rate \(model.leftOnlyRate), \(trainer.task.parameters.scalarCount) parameters; "
                     + "\(schedule) sentences, \(ending)"
             }
         }
     }
 
-    /// The header's "dropout P[, weight drop Q][, tied]", shared by both model kinds.
-    static func regularisation(_ dropout: Float, _ weightDrop: Float, tied: Bool) -> String {
-        "dropout \(dropout)" + (weightDrop > 0 ? ", weight drop \(weightDrop)" : "") + (tied ? ", tied" : "")
+    /// The header's "dropout P[, weight drop Q][, embedding dropout R][, tied]", shared by both
+    /// model kinds.
+    static func regularisation(_ dropout: Float, _ weightDrop: Float, _ embeddingDropout: Float, tied: Bool) -> String {
+        "dropout \(dropout)" + (weightDrop > 0 ? ", weight drop \(weightDrop)" : "")
+            + (embeddingDropout > 0 ? ", embedding dropout \(embeddingDropout)" : "") + (tied ? ", tied" : "")
     }
 
     /// Creates the run folder, says what is being trained, and trains.

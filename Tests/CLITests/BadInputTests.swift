@@ -587,6 +587,8 @@ final class BadInputTests: XCTestCase {
                  message: "Tied weights need the projection (100) to be as wide as the embedding (200)."),
             Case(id: "L8 weight drop of 1", arguments: ["train", "--corpus", "corpus", "--weight-drop", "1"], status: 2,
                  message: "The weight drop must lie in [0, 1), not 1.0."),
+            Case(id: "L30 embedding dropout of 1", arguments: ["train", "--corpus", "corpus", "--embedding-dropout", "1"], status: 2,
+                 message: "The embedding dropout must lie in [0, 1), not 1.0."),
             Case(id: "L9 averaging from epoch 0", arguments: ["train", "--corpus", "corpus", "--average-from", "0"], status: 2,
                  message: "--average-from must be an epoch, 1 or more, not 0."),
             Case(id: "L10 negative sentence weight", arguments: ["fill", "--model", "run", "--sentence-weight", "-1", "the ___ sleeps"],

@@ -15,18 +15,20 @@ final class ClozeCommandTests: XCTestCase {
     }
 
 
-    /// Trains a cloze model (its output layer tied to the embedding, with weight drop) and a language model,
+    /// Trains a cloze model (its output layer tied to the embedding, with weight drop and embedding dropout) and a language model,
     /// fills blanks with both, makes items and evaluates the two side by side, all through pipes.
     func testTrainFillMakeItemsAndEvaluate() throws {
         let cloze = folder + "/cloze", lm = folder + "/lm"
         let train = try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/corpus", "--out", cloze,
                                            "--epochs", "3", "--hidden", "12", "--projection", "12", "--layers", "1",
                                            "--batch-size", "8", "--lr", "0.02", "--threads", "1", "--log-every", "10", "--tie-weights",
-                                           "--weight-drop", "0.2"])
+                                           "--weight-drop", "0.2", "--embedding-dropout", "0.1"])
         XCTAssertEqual(train.status, 0, train.error)
-        XCTAssertTrue(train.error.contains("cloze model: 1×12 LSTM each way") && train.error.contains(", weight drop 0.2, tied,"),
-                      train.error)
-        XCTAssertTrue(try String(contentsOfFile: cloze + "/config.json", encoding: .utf8).contains("\"weightDrop\" : 0.2"))
+        XCTAssertTrue(train.error.contains("cloze model: 1×12 LSTM each way")
+                      && train.error.contains(", weight drop 0.2, embedding dropout 0.1, tied,"), train.error)
+        let savedConfiguration = try String(contentsOfFile: cloze + "/config.json", encoding: .utf8)
+        XCTAssertTrue(savedConfiguration.contains("\"weightDrop\" : 0.2") && savedConfiguration.contains("\"embeddingDropout\" : 0.1"),
+                      savedConfiguration)
         XCTAssertTrue(train.error.contains("epoch 3/3") && train.error.contains("acc "), train.error)
         XCTAssertTrue(train.output.contains("test perplexity") && train.output.contains("accuracy"), train.output)
         assertOneLineError(try CommandRunner.run(["train", "--resume", cloze]), status: 1, contains: "has finished all its epochs")

@@ -34,7 +34,7 @@ final class ClozeModelTests: XCTestCase {
 
     /// Every named gradient against finite differences of the mean loss: with the projection and
     /// some positions trained without right context (a fixed draw), and without either.
-    func testGradientsMatchFiniteDifferences() {
+    func testGradientsMatchFiniteDifferences() throws {
         let batch = ClozeBatch(sentences: sentences)
         var check = GradientCheck()
         check.maximumProbes = 10
@@ -70,15 +70,18 @@ final class ClozeModelTests: XCTestCase {
         }
         // Tied: the shared matrix is listed once, and every row of it (the padding row and
         // <unk> included: the output layer scores them) gets the gradient of both uses. With
-        // weight drop, whose masks come from the same seeded generator in the loss below.
+        // weight drop and embedding dropout, whose masks come from the same seeded generator in
+        // the loss below: a dropped row still gets the output layer's gradient.
         let tied = ClozeModel(configuration: ClozeModelConfiguration(vocabularySize: 9, embeddingSize: 4, hiddenSize: 3, layers: 2,
                                                                      dropout: 0, projectionSize: 4, leftOnlyRate: 0.3, tieWeights: true,
-                                                                     weightDrop: 0.3),
+                                                                     weightDrop: 0.3, embeddingDropout: 0.4),
                               initRange: 0.5, generator: RandomGenerator(seed: 4))
         XCTAssertTrue(tied.decoder.weight === tied.embedding.weight)
         XCTAssertEqual(tied.parameters.unique.count, tied.parameters.entries.count - 1)
         tied.parameters.zeroGradients()
         _ = tied.trainStep(batch, generator: RandomGenerator(seed: 1))
+        let rowMask = try XCTUnwrap(tied.embedding.rowMask).scalars
+        XCTAssertTrue(rowMask.contains(0) && rowMask.contains(1 / 0.6), "seed 1 drops some rows and keeps others: \(rowMask)")
         let tiedLoss = { tied.criterion.loss(logits: tied.logits(batch, training: true, generator: RandomGenerator(seed: 1)),
                                              targets: batch.targets).loss }
         for entry in tied.parameters.unique where entry.name != "encoder.weight" {   // its rows: below
@@ -156,9 +159,13 @@ final class ClozeModelTests: XCTestCase {
         XCTAssertFalse(read.tieWeights)
         XCTAssertNil(read.projectionSize)
         XCTAssertEqual(read.weightDrop, 0)
+        XCTAssertEqual(read.embeddingDropout, 0)
         c.weightDrop = 1
         XCTAssertEqual(c.problem, "the weight drop must lie in [0, 1), not 1.0")
         c.weightDrop = 0.5
+        c.embeddingDropout = -0.1
+        XCTAssertEqual(c.problem, "the embedding dropout must lie in [0, 1), not -0.1")
+        c.embeddingDropout = 0.1
         XCTAssertEqual(try JSONDecoder().decode(ClozeModelConfiguration.self, from: JSONEncoder().encode(c)), c)
     }
 

@@ -100,6 +100,29 @@ final class LanguageModelTests: XCTestCase {
         XCTAssertNotEqual(train(seed: 1), evaluate(m))
     }
 
+    /// Embedding dropout reaches the embedding: training passes differ by seed and repeat for
+    /// one; evaluation is the model without it.
+    func testEmbeddingDropoutChangesTrainingButNotEvaluation() {
+        let plain = model()
+        var c = plain.configuration
+        c.embeddingDropout = 0.5
+        let m = LanguageModel(configuration: c, initRange: 0.3, generator: RandomGenerator(seed: 7))
+        XCTAssertEqual(m.embedding.rowDropout, 0.5)
+        let zero = m.zeroState(batchSize: 3)
+        func evaluate(_ model: LanguageModel) -> Double {
+            model.evaluate(inputs: inputs, targets: targets, steps: 4, batch: 3, initialState: zero).totalLoss
+        }
+        XCTAssertEqual(evaluate(m), evaluate(plain))
+        func train(seed: UInt64) -> Double {
+            m.parameters.zeroGradients()
+            return m.trainStep(inputs: inputs, targets: targets, steps: 4, batch: 3, initialState: zero,
+                               generator: RandomGenerator(seed: seed)).totalLoss
+        }
+        XCTAssertEqual(train(seed: 1), train(seed: 1))
+        XCTAssertNotEqual(train(seed: 1), train(seed: 2))
+        XCTAssertNotEqual(train(seed: 1), evaluate(m))
+    }
+
     func testConfigurationProblemsAreSentences() {
         var c = LanguageModelConfiguration(vocabularySize: 100, embeddingSize: 8, hiddenSize: 16, layers: 1, tieWeights: true)
         XCTAssertEqual(c.problem, "tied weights need the embedding size (8) to equal the hidden size (16)")
@@ -110,6 +133,9 @@ final class LanguageModelTests: XCTestCase {
         c.dropout = 0
         c.weightDrop = 1
         XCTAssertEqual(c.problem, "the weight drop must lie in [0, 1), not 1.0")
+        c.weightDrop = 0
+        c.embeddingDropout = 1
+        XCTAssertEqual(c.problem, "the embedding dropout must lie in [0, 1), not 1.0")
     }
 
     func testConfigurationsSavedBeforeWeightDropReadWithoutIt() throws {
@@ -117,8 +143,10 @@ final class LanguageModelTests: XCTestCase {
         let read = try JSONDecoder().decode(LanguageModelConfiguration.self, from: Data(old.utf8))
         XCTAssertEqual(read, LanguageModelConfiguration(vocabularySize: 9, embeddingSize: 4, hiddenSize: 4, layers: 2,
                                                         dropout: 0.2, tieWeights: true))
+        XCTAssertEqual(read.embeddingDropout, 0)
         var c = read
         c.weightDrop = 0.25
+        c.embeddingDropout = 0.1
         XCTAssertEqual(try JSONDecoder().decode(LanguageModelConfiguration.self, from: JSONEncoder().encode(c)), c)
     }
 }

@@ -55,6 +55,45 @@ final class GradientCheckTests: XCTestCase {
         }
     }
 
+    /// Embedding dropout: whole rows dropped for every occurrence, the rest scaled by 1/(1−p);
+    /// the gradient reaches kept rows through the scale and dropped rows get none; evaluation
+    /// and a rate of 0 read the plain rows.
+    func testEmbeddingRowDropout() {
+        let g = RandomGenerator(seed: 12)
+        let layer = Embedding(embeddingCount: 8, dimensions: 3, paddingIndex: 0, generator: g)
+        layer.rowDropout = 0.5
+        let ids: [Int32] = [1, 3, 3, 0, 5, 6, 7, 2, 3, 4]
+        let w = random([ids.count, 3], g)
+        let seed: UInt64 = 3
+        let y = layer.forward(ids, shape: [ids.count], training: true, generator: RandomGenerator(seed: seed)).copy()
+        layer.backward(outputGradient: w)
+        var dropped: Set<Int32> = [], kept: Set<Int32> = []
+        for (n, id) in ids.enumerated() where id != 0 {
+            let row = y.slice(n).scalars, source = layer.weight.value.slice(Int(id)).scalars
+            if row == [0, 0, 0] {
+                dropped.insert(id)
+            } else {
+                kept.insert(id)
+                for (a, b) in zip(row, source) { XCTAssertEqual(a, 2 * b, accuracy: 1e-6, "row \(id) kept: ×1/(1−p)") }
+            }
+        }
+        XCTAssertTrue(dropped.isDisjoint(with: kept), "a word is dropped at every occurrence or at none")
+        XCTAssertFalse(dropped.isEmpty, "seed \(seed) drops some rows")
+        XCTAssertFalse(kept.isEmpty, "seed \(seed) keeps some rows")
+        for id in dropped { XCTAssertEqual(layer.weight.gradient.slice(Int(id)).scalars, [0, 0, 0], "dropped row \(id)") }
+        let analytic = layer.weight.gradient.copy()
+        for id in kept {
+            XCTAssertNil(check.report(layer.weight.value.slice(Int(id)), analytic: analytic.slice(Int(id)), name: "kept row \(id)") {
+                self.weightedSum(layer.forward(ids, shape: [ids.count], training: true, generator: RandomGenerator(seed: seed)), w)
+            })
+        }
+        let plain = Embedding(weight: layer.weight, paddingIndex: 0)
+        let expected = plain.forward(ids, shape: [ids.count]).copy().scalars
+        XCTAssertEqual(layer.forward(ids, shape: [ids.count], training: false, generator: nil).scalars, expected)
+        layer.rowDropout = 0
+        XCTAssertEqual(layer.forward(ids, shape: [ids.count], training: true, generator: RandomGenerator(seed: seed)).scalars, expected)
+    }
+
     func testDropoutWithAFixedMask() {
         let layer = Dropout(probability: 0.4)
         let x = random([50], RandomGenerator(seed: 3)), w = random([50], RandomGenerator(seed: 4))
