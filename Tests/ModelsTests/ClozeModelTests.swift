@@ -33,35 +33,44 @@ final class ClozeModelTests: XCTestCase {
     }
 
     /// Every named gradient against finite differences of the mean loss: with the projection and
-    /// some positions trained without right context (a fixed draw), and without either.
+    /// some positions trained without right context (a fixed draw), and without either but with
+    /// embedding dropout (a fixed draw of rows).
     func testGradientsMatchFiniteDifferences() throws {
         let batch = ClozeBatch(sentences: sentences)
         var check = GradientCheck()
         check.maximumProbes = 10
-        for (cell, projection, leftOnly) in [(RecurrentCellKind.lstm, Optional(5), Float(0.4)), (.gru, nil, 0)] {
+        for (cell, projection, leftOnly, rowDropout) in [(RecurrentCellKind.lstm, Optional(5), Float(0.4), Float(0)),
+                                                         (.gru, nil, 0, 0.3)] {
             let c = ClozeModelConfiguration(vocabularySize: 9, embeddingSize: 4, hiddenSize: 3, layers: 2, cell: cell,
-                                            dropout: 0, projectionSize: projection, leftOnlyRate: leftOnly)
+                                            dropout: 0, projectionSize: projection, leftOnlyRate: leftOnly,
+                                            embeddingDropout: rowDropout)
             let m = ClozeModel(configuration: c, initRange: 0.5, generator: RandomGenerator(seed: 3))
             m.parameters.zeroGradients()
             let r = m.trainStep(batch, generator: RandomGenerator(seed: 1))
             XCTAssertEqual(r.count, 8)
             if leftOnly > 0 { XCTAssertTrue(m.leftOnly.contains(true) && m.leftOnly.contains(false)) }
-            // The same draw of left-only positions as the training step (no dropout to draw).
+            if rowDropout > 0 {
+                // Among the rows checked below, seed 1 drops some and keeps others.
+                let mask = try XCTUnwrap(m.embedding.rowMask).scalars
+                XCTAssertTrue((2...8).contains { mask[$0] == 0 } && (2...8).contains { mask[$0] > 1 }, "\(mask)")
+            }
+            // The same draw of left-only positions and embedding rows as the training step.
             let loss = { m.criterion.loss(logits: m.logits(batch, training: true, generator: RandomGenerator(seed: 1)),
                                           targets: batch.targets).loss }
             XCTAssertEqual(r.totalLoss / 8, loss(), accuracy: 1e-5)
-            let name = "\(cell) projection=\(projection ?? 0) left-only=\(leftOnly)"
+            let name = "\(cell) projection=\(projection ?? 0) left-only=\(leftOnly) embedding dropout=\(rowDropout)"
             for entry in m.parameters.unique where entry.name != "encoder.weight" {
                 if let report = check.report(entry.parameter.value, analytic: entry.parameter.gradient,
                                              name: "\(name) \(entry.name)", loss: loss) {
                     XCTFail(report)
                 }
             }
-            // Embedding rows of the frame and the words (the padding row and <unk> get nothing).
+            // Embedding rows of the frame and the words (the padding row and <unk> get nothing,
+            // nor do dropped rows).
             let embedding = m.embedding.weight
             XCTAssertEqual(embedding.gradient.slice(0).scalars, [0, 0, 0, 0])
             XCTAssertEqual(embedding.gradient.slice(1).scalars, [0, 0, 0, 0])
-            for row in [2, 3, 4, 8] {
+            for row in 2...8 {
                 if let report = check.report(embedding.value.slice(row), analytic: embedding.gradient.slice(row),
                                              name: "\(name) embedding row \(row)", loss: loss) {
                     XCTFail(report)
