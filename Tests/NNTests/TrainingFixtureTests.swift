@@ -40,6 +40,26 @@ final class TrainingFixtureTests: XCTestCase {
         }
     }
 
+    /// Embedding dropout with the output layer tied to the embedding: PyTorch multiplies the
+    /// matrix by the fixture's row mask before the lookup (AWD-LSTM's embedded_dropout) and the
+    /// output layer reads it undropped; logits, loss and both gradients agree.
+    func testEmbeddingDropoutWithATiedOutputLayerMatchesPyTorch() throws {
+        let file = try Fixture.load("embedding_dropout.safetensors")
+        let embedding = Embedding(weight: Parameter(try file.require("param.weight").copy()), paddingIndex: 0)
+        let linear = Linear(weight: embedding.weight, bias: Parameter(try file.require("param.bias").copy()))
+        let ids = try file.requireIndices("ids"), targets = try file.requireIndices("targets")
+        let mask = try file.require("row_mask")
+        XCTAssertTrue(ids.contains { mask.scalars[Int($0)] == 0 } && ids.contains { mask.scalars[Int($0)] > 1 })
+        let tolerance = Tolerance()
+        let logits = linear.forward(embedding.forward(ids, shape: [ids.count], rowMask: mask))
+        XCTAssertNil(tolerance.report(logits, try file.require("logits"), name: "logits"))
+        let result = SoftmaxCrossEntropy(reduction: .mean).lossAndGradient(logits: logits, targets: targets)
+        XCTAssertNil(tolerance.mismatchReport([result.loss], try file.require("loss").scalars, name: "loss"))
+        embedding.backward(outputGradient: linear.backward(outputGradient: logits)!)
+        XCTAssertNil(tolerance.report(embedding.weight.gradient, try file.require("grad.weight"), name: "grad weight"))
+        XCTAssertNil(tolerance.report(linear.bias!.gradient, try file.require("grad.bias"), name: "grad bias"))
+    }
+
     struct TrainingConfig: Decodable {
         var vocab: Int
         var embedding: Int

@@ -134,6 +134,32 @@ def embedding_linear_ce_case():
          {"cases": json.dumps({k: v for k, v in cases.items()})})
 
 
+def embedding_dropout_case():
+    """Embedding dropout as AWD-LSTM's embedded_dropout applies it: a mask of whole rows, 0 or
+    1/(1-p), multiplies the matrix before the lookup, so every occurrence of a dropped word reads
+    zeros; the output layer tied to the same matrix reads it undropped."""
+    torch.manual_seed(3)
+    vocab, dims, n, p = 9, 5, 14, 0.4
+    weight = nn.Parameter(torch.randn(vocab, dims))
+    bias = nn.Parameter(0.1 * torch.randn(vocab))
+    ids = torch.randint(1, vocab, (n,))
+    ids[4] = 0  # the padding row: read, never trained through the lookup
+    targets = torch.randint(1, vocab, (n,))
+    mask = torch.empty(vocab, 1).bernoulli_(1 - p) / (1 - p)
+    dropped = {int(i) for i in ids if mask[i, 0] == 0}
+    kept = {int(i) for i in ids if mask[i, 0] != 0}
+    assert dropped and kept, "the fixture should drop some words it reads and keep others"
+    x = F.embedding(ids, weight * mask, padding_idx=0)
+    logits = F.linear(x, weight, bias)
+    loss = F.cross_entropy(logits, targets)
+    loss.backward()
+    save("embedding_dropout.safetensors", {
+        "ids": ids.float(), "targets": targets.float(), "row_mask": mask.reshape(vocab),
+        "param.weight": weight, "param.bias": bias, "logits": logits, "loss": loss.reshape(1),
+        "grad.weight": weight.grad, "grad.bias": bias.grad,
+    }, {"probability": str(p)})
+
+
 class TinyLM(nn.Module):
     """Embedding -> LSTM -> Linear, the word_language_model layout with PyTorch's names."""
 
@@ -255,6 +281,7 @@ def main():
         recurrent_case("gru.safetensors", "gru", 5, 4, 2, True, 6, 4, lengths=[2, 6, 5, 1], seed=12)
         recurrent_case("rnn.safetensors", "rnn", 5, 4, 2, False, 6, 3, seed=13)
         embedding_linear_ce_case()
+        embedding_dropout_case()
         training_case("sgd_tiny_lm.safetensors", "sgd", tie=False, seed=20)
         training_case("adam_tiny_lm.safetensors", "adam", tie=True, seed=21)
         torch_checkpoint_case()
