@@ -54,6 +54,7 @@ public final class Embedding: Layer {
     public func forward(_ indices: [Int32], shape: [Int], training: Bool, generator: RandomGenerator?) -> Tensor {
         guard training && rowDropout > 0 else { return forward(indices, shape: shape) }
         guard let generator else { preconditionFailure("embedding dropout in training needs a generator") }
+        precondition(rowDropout < 1, "embedding dropout \(rowDropout) outside [0, 1)")
         let mask = rowMaskSpace.tensor([embeddingCount])
         Dropout.fillMask(mask, probability: rowDropout, generator: generator)
         return forward(indices, shape: shape, rowMask: mask)

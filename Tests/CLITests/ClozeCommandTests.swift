@@ -222,6 +222,9 @@ final class ClozeCommandTests: XCTestCase {
                                                   "--weight-drop", "0.5"]),
                            status: 2, contains: "--weight-drop 0.5 contradicts --preset cloze-tied (which sets 0.25)")
         assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/missing", "--preset", "cloze-tied",
+                                                  "--embedding-dropout", "0.1"]),
+                           status: 2, contains: "--embedding-dropout 0.1 contradicts --preset cloze-tied (which sets 0.0)")
+        assertOneLineError(try CommandRunner.run(["train", "--task", "cloze", "--corpus", folder + "/missing", "--preset", "cloze-tied",
                                                   "--schedule", "step"]),
                            status: 2, contains: "--schedule step contradicts --preset cloze-tied (which sets constant)")
         assertOneLineError(try CommandRunner.run(["cloze", "make", "--from", folder + "/corpus/test.txt"]),
