@@ -80,6 +80,30 @@ public enum MemoryBudget {
                 budget: budget)
     }
 
+    /// Bytes the kernel reports as available to new allocations now (`MemAvailable` in
+    /// `/proc/meminfo`, free memory plus caches it can drop); nil where that cannot be read.
+    public static func availableBytes(meminfo path: String = "/proc/meminfo") -> Double? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 2, let kibibytes = Double(fields[1]), kibibytes >= 0 else { return nil }
+            return kibibytes * 1024
+        }
+        return nil
+    }
+
+    /// A note for a model that fits the budget (the machine's memory) but not the memory
+    /// available now, which other programs hold: the run may start and then be stopped by the
+    /// system. Nil when it fits, or when `available` is unknown.
+    public static func availabilityNote(parameters: Double, bytesPerParameter: Double, purpose: String = "train",
+                                        available: Double? = availableBytes()) -> String? {
+        let needed = parameters * bytesPerParameter
+        guard let available, needed > available else { return nil }
+        return "note: the model needs about \(text(bytes: needed)) to \(purpose) (\(count(bytesPerParameter)) bytes a "
+            + "parameter), more than the \(text(bytes: available)) of memory available now; the system may stop this run "
+            + "unless other programs free some"
+    }
+
     /// A count for messages: whole below 10¹², else three figures.
     public static func count(_ value: Double) -> String {
         value < 1e12 ? String(format: "%.0f", value) : String(format: "%.3g", value)

@@ -81,10 +81,19 @@ public final class Trainer<Task: TrainingTask> {
         AtomicFile.removeLeftovers(in: folder)
         self.init(task: task, generator: generator, folder: folder, metrics: MetricsLog(path: folder + "/metrics.jsonl"),
                   progress: progress, say: say)
+        noteAvailableMemory()
         // The vocabulary first: a folder with config.json is then always resumable, even when
         // the process dies right after writing it.
         try corpus.vocabulary.save(to: paths.vocab)
         try configuration.write(to: paths.config)
+    }
+
+    /// A start note when the training state fits the machine but not the memory free now.
+    func noteAvailableMemory() {
+        if let note = MemoryBudget.availabilityNote(parameters: configuration.modelParameterCount,
+                                                    bytesPerParameter: training.trainingBytesPerParameter) {
+            notes.append(note)
+        }
     }
 
     /// Continues the run in `folder` from its `last.safetensors`.
@@ -128,6 +137,7 @@ public final class Trainer<Task: TrainingTask> {
         let metrics = FileManager.default.fileExists(atPath: metricsPath) ? try MetricsLog.load(path: metricsPath)
                                                                           : MetricsLog(path: metricsPath)
         self.init(task: task, generator: generator, folder: folder, metrics: metrics, progress: progress, say: say)
+        noteAvailableMemory()
         if let last {
             try restore(from: last)
         } else {

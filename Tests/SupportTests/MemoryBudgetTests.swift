@@ -49,6 +49,25 @@ final class MemoryBudgetTests: XCTestCase {
         }
     }
 
+    /// MemAvailable is read from a meminfo file (kibibytes), and a note is made only for a model
+    /// that would not fit in it.
+    func testAvailableMemoryAndItsNote() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("meminfo-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "MemTotal:       24000000 kB\nMemFree:          900000 kB\nMemAvailable:    2000000 kB\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertEqual(MemoryBudget.availableBytes(meminfo: path), 2_048_000_000)
+        try "MemTotal:       24000000 kB\n".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertNil(MemoryBudget.availableBytes(meminfo: path))
+        XCTAssertNil(MemoryBudget.availableBytes(meminfo: path + "-missing"))
+        XCTAssertEqual(MemoryBudget.availabilityNote(parameters: 200e6, bytesPerParameter: 16, available: 2e9),
+                       "note: the model needs about 3.20 GB to train (16 bytes a parameter), more than the 2.00 GB of memory "
+                           + "available now; the system may stop this run unless other programs free some")
+        XCTAssertNil(MemoryBudget.availabilityNote(parameters: 100e6, bytesPerParameter: 16, available: 2e9))
+        XCTAssertNil(MemoryBudget.availabilityNote(parameters: 200e6, bytesPerParameter: 16, available: nil))
+        XCTAssertNotNil(MemoryBudget.availableBytes(), "this Linux machine has /proc/meminfo")
+    }
+
     func testByteCounts() {
         XCTAssertEqual(MemoryBudget.text(bytes: 512), "512 bytes")
         XCTAssertEqual(MemoryBudget.text(bytes: 1500), "1.50 kB")

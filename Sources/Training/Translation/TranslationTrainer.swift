@@ -131,7 +131,7 @@ public final class TranslationTrainer {
         configuration.model.sourceVocabularySize = vocabularies.source.count
         configuration.model.targetVocabularySize = vocabularies.target.count
         try configuration.model.validate()
-        try checkTrainable(configuration, folder: folder)
+        try checkTrainable(configuration, folder: folder, say: say)
         try folder.create()
         try folder.save(configuration)
         try vocabularies.source.save(to: folder.sourceVocabularyPath)
@@ -163,7 +163,7 @@ public final class TranslationTrainer {
         }
         let file = try SafeTensorsFile(contentsOf: folder.lastCheckpointPath)
         let model = try folder.model(configuration, weights: file, allowingExtra: true)
-        try checkTrainable(configuration, folder: folder)
+        try checkTrainable(configuration, folder: folder, say: say)
         let generator = try checkpointGenerator(file)
         let metrics = FileManager.default.fileExists(atPath: folder.metricsPath)
             ? try MetricsLog.load(path: folder.metricsPath) : MetricsLog(path: folder.metricsPath)
@@ -178,11 +178,15 @@ public final class TranslationTrainer {
         return trainer
     }
 
-    /// Refuses a model too large to train in this machine's memory, before it is built.
-    static func checkTrainable(_ configuration: TranslationConfiguration, folder: TranslationRunFolder) throws {
-        if let problem = MemoryBudget.trainingProblem(parameters: configuration.model.minimumParameterCount, lowerBound: true) {
+    /// Refuses a model too large to train in this machine's memory, before it is built; says so
+    /// (through `say`) when it fits the machine but not the memory available now.
+    static func checkTrainable(_ configuration: TranslationConfiguration, folder: TranslationRunFolder,
+                               say: (String) -> Void) throws {
+        let count = configuration.model.minimumParameterCount
+        if let problem = MemoryBudget.trainingProblem(parameters: count, lowerBound: true) {
             throw TrainingError.setting("\(folder.path) cannot be trained on this machine: \(problem)")
         }
+        if let note = MemoryBudget.availabilityNote(parameters: count, bytesPerParameter: MemoryBudget.bytesToTrain) { say(note) }
     }
 
     static func readCorpora(_ configuration: TranslationConfiguration) throws -> (ParallelCorpus, ParallelCorpus) {
