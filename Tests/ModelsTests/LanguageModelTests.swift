@@ -77,50 +77,31 @@ final class LanguageModelTests: XCTestCase {
         XCTAssertNotEqual(t1, t2)
     }
 
-    /// Weight drop reaches the recurrent stack: training passes differ by seed and repeat for
-    /// one; evaluation is the model without it.
-    func testWeightDropChangesTrainingButNotEvaluation() {
+    /// Weight drop reaches the recurrent stack and embedding dropout the embedding: training
+    /// passes differ by seed and repeat for one; evaluation is the model without them.
+    func testWeightDropAndEmbeddingDropoutChangeTrainingButNotEvaluation() {
         let plain = model()
-        var c = plain.configuration
-        c.weightDrop = 0.5
-        let m = LanguageModel(configuration: c, initRange: 0.3, generator: RandomGenerator(seed: 7))
-        XCTAssertEqual(m.rnn.hiddenWeightDrop, 0.5)
-        let zero = m.zeroState(batchSize: 3)
-        func evaluate(_ model: LanguageModel) -> Double {
-            model.evaluate(inputs: inputs, targets: targets, steps: 4, batch: 3, initialState: zero).totalLoss
+        var weightDrop = plain.configuration, embeddingDropout = plain.configuration
+        weightDrop.weightDrop = 0.5
+        embeddingDropout.embeddingDropout = 0.5
+        for (name, c) in [("weight drop", weightDrop), ("embedding dropout", embeddingDropout)] {
+            let m = LanguageModel(configuration: c, initRange: 0.3, generator: RandomGenerator(seed: 7))
+            XCTAssertEqual(m.rnn.hiddenWeightDrop, c.weightDrop, name)
+            XCTAssertEqual(m.embedding.rowDropout, c.embeddingDropout, name)
+            let zero = m.zeroState(batchSize: 3)
+            func evaluate(_ model: LanguageModel) -> Double {
+                model.evaluate(inputs: inputs, targets: targets, steps: 4, batch: 3, initialState: zero).totalLoss
+            }
+            XCTAssertEqual(evaluate(m), evaluate(plain), name)
+            func train(seed: UInt64) -> Double {
+                m.parameters.zeroGradients()
+                return m.trainStep(inputs: inputs, targets: targets, steps: 4, batch: 3, initialState: zero,
+                                   generator: RandomGenerator(seed: seed)).totalLoss
+            }
+            XCTAssertEqual(train(seed: 1), train(seed: 1), name)
+            XCTAssertNotEqual(train(seed: 1), train(seed: 2), name)
+            XCTAssertNotEqual(train(seed: 1), evaluate(m), name)
         }
-        XCTAssertEqual(evaluate(m), evaluate(plain))
-        func train(seed: UInt64) -> Double {
-            m.parameters.zeroGradients()
-            return m.trainStep(inputs: inputs, targets: targets, steps: 4, batch: 3, initialState: zero,
-                               generator: RandomGenerator(seed: seed)).totalLoss
-        }
-        XCTAssertEqual(train(seed: 1), train(seed: 1))
-        XCTAssertNotEqual(train(seed: 1), train(seed: 2))
-        XCTAssertNotEqual(train(seed: 1), evaluate(m))
-    }
-
-    /// Embedding dropout reaches the embedding: training passes differ by seed and repeat for
-    /// one; evaluation is the model without it.
-    func testEmbeddingDropoutChangesTrainingButNotEvaluation() {
-        let plain = model()
-        var c = plain.configuration
-        c.embeddingDropout = 0.5
-        let m = LanguageModel(configuration: c, initRange: 0.3, generator: RandomGenerator(seed: 7))
-        XCTAssertEqual(m.embedding.rowDropout, 0.5)
-        let zero = m.zeroState(batchSize: 3)
-        func evaluate(_ model: LanguageModel) -> Double {
-            model.evaluate(inputs: inputs, targets: targets, steps: 4, batch: 3, initialState: zero).totalLoss
-        }
-        XCTAssertEqual(evaluate(m), evaluate(plain))
-        func train(seed: UInt64) -> Double {
-            m.parameters.zeroGradients()
-            return m.trainStep(inputs: inputs, targets: targets, steps: 4, batch: 3, initialState: zero,
-                               generator: RandomGenerator(seed: seed)).totalLoss
-        }
-        XCTAssertEqual(train(seed: 1), train(seed: 1))
-        XCTAssertNotEqual(train(seed: 1), train(seed: 2))
-        XCTAssertNotEqual(train(seed: 1), evaluate(m))
     }
 
     func testConfigurationProblemsAreSentences() {
