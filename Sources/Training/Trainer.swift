@@ -72,6 +72,9 @@ public final class Trainer<Task: TrainingTask> {
                             progress: ProgressReporter = ProgressReporter(), say: @escaping (String) -> Void = { print($0) }) throws {
         if let problem = configuration.modelProblem { throw TrainingError.setting(problem) }
         try configuration.checkTrainable(folder: folder)
+        // Read before the model is allocated, so that its own memory does not count against it.
+        let memoryNote = MemoryBudget.availabilityNote(parameters: configuration.modelParameterCount,
+                                                       bytesPerParameter: configuration.training.trainingBytesPerParameter)
         let generator = RandomGenerator(seed: configuration.training.seed)
         let task = try Task(configuration: configuration, corpus: corpus, generator: generator)
         if FileManager.default.fileExists(atPath: folder + "/config.json") {
@@ -81,19 +84,11 @@ public final class Trainer<Task: TrainingTask> {
         AtomicFile.removeLeftovers(in: folder)
         self.init(task: task, generator: generator, folder: folder, metrics: MetricsLog(path: folder + "/metrics.jsonl"),
                   progress: progress, say: say)
-        noteAvailableMemory()
+        if let memoryNote { notes.append(memoryNote) }
         // The vocabulary first: a folder with config.json is then always resumable, even when
         // the process dies right after writing it.
         try corpus.vocabulary.save(to: paths.vocab)
         try configuration.write(to: paths.config)
-    }
-
-    /// A start note when the training state fits the machine but not the memory free now.
-    func noteAvailableMemory() {
-        if let note = MemoryBudget.availabilityNote(parameters: configuration.modelParameterCount,
-                                                    bytesPerParameter: training.trainingBytesPerParameter) {
-            notes.append(note)
-        }
     }
 
     /// Continues the run in `folder` from its `last.safetensors`.
@@ -129,6 +124,9 @@ public final class Trainer<Task: TrainingTask> {
             try configuration.checkWeights(weights, folder: folder)
         }
         try configuration.checkTrainable(folder: folder)
+        // Read before the model is allocated, so that its own memory does not count against it.
+        let memoryNote = MemoryBudget.availabilityNote(parameters: configuration.modelParameterCount,
+                                                       bytesPerParameter: configuration.training.trainingBytesPerParameter)
         let corpus = try LanguageModelCorpus(source: configuration.corpus, tokenizer: configuration.tokenizer,
                                              vocabulary: vocabulary)
         let generator = RandomGenerator(seed: configuration.training.seed)
@@ -137,7 +135,7 @@ public final class Trainer<Task: TrainingTask> {
         let metrics = FileManager.default.fileExists(atPath: metricsPath) ? try MetricsLog.load(path: metricsPath)
                                                                           : MetricsLog(path: metricsPath)
         self.init(task: task, generator: generator, folder: folder, metrics: metrics, progress: progress, say: say)
-        noteAvailableMemory()
+        if let memoryNote { notes.append(memoryNote) }
         if let last {
             try restore(from: last)
         } else {
