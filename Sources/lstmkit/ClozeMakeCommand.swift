@@ -68,6 +68,7 @@ struct ClozeMakeCommand: ParsableCommand {
         } else {
             vocabulary = try Vocabulary(contentsOf: vocab!)
             tokenizer = try Tokenizer(options: tokenizerFlags.options)
+            try tokenizerFlags.noteFit(of: vocabulary, path: vocab!)
         }
         let maker = ClozeItemMaker(vocabulary: vocabulary, tokenizer: tokenizer)
         // More candidates than usable words: each item lists them all (the maker needs 2 or more).

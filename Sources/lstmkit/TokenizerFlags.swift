@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Text
 
 extension TokenizerOptions.Split: ExpressibleByArgument {}
@@ -60,5 +61,18 @@ struct TokenizerFlags: ParsableArguments {
 
     func text(paths: [String]) -> TokenizedText {
         TokenizedText(paths: paths, options: options, lossy: lossy, sentences: sentences)
+    }
+}
+
+extension TokenizerFlags {
+    /// Notes on standard error when these flags' tokenizer would not give back the words of the
+    /// vocabulary file `path` (given with --vocab): the text would silently become other tokens.
+    func noteFit(of vocabulary: Vocabulary, path: String) throws {
+        let fit = try vocabulary.fit(of: Tokenizer(options: options))
+        guard fit.isMismatch else { return }
+        let note = "note: these tokenizer flags would cut or change " + String(format: "%.1f%%", fit.changedShare * 100)
+            + " of the words of \(path) (by count; \(fit.examples.joined(separator: " "))): it was built from text tokenized "
+            + "otherwise; give the flags it was built with (--split whitespace for pre-tokenized text such as PTB)\n"
+        FileHandle.standardError.write(Data(note.utf8))
     }
 }

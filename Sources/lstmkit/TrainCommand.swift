@@ -419,6 +419,7 @@ struct TrainCommand: ParsableCommand {
             ?? CorpusSource(train: train!, valid: valid, test: test, splitSingleFile: valid == nil && test == nil)
         let tokenizerOptions = tokenizerFlags.options
         let given = try vocab.map { try Vocabulary(contentsOf: $0) }
+        if let given { try tokenizerFlags.noteFit(of: given, path: vocab!) }
         let kind = task ?? .lm
         let folder = out ?? "runs/" + Self.runName(source) + (kind == .cloze ? "-cloze" : "")
         if FileManager.default.fileExists(atPath: folder + "/config.json") { throw TrainingError.runExists(folder: folder) }

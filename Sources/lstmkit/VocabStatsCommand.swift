@@ -28,6 +28,7 @@ struct VocabStatsCommand: ParsableCommand {
 
     func run() throws {
         let vocab = try Vocabulary(contentsOf: vocabulary)
+        try tokenizer.noteFit(of: vocab, path: vocabulary)
         var unknown = VocabularyBuilder()
         var total = 0
         var spelledUnknown = 0

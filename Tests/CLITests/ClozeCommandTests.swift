@@ -200,6 +200,18 @@ final class ClozeCommandTests: XCTestCase {
         XCTAssertEqual(single.output, "the ___ sleeps\tcat\tcat\n")
         XCTAssertEqual(single.error, "note: --candidates 5 is more than the 1 word of the vocabulary that can be candidates "
                            + "(not specials, no comma); each item lists it\n1 item from one.txt\n")
+        // A vocabulary of pre-tokenized words read with the default tokenizer: a note says so.
+        try "<pad>\t0\n<unk>\t0\n<bos>\t0\n<eos>\t0\nthe\t40\ncat\t10\n's\t10\n"
+            .write(toFile: folder + "/ptb.tsv", atomically: true, encoding: .utf8)
+        try "the cat 's cat\n".write(toFile: folder + "/ptb.txt", atomically: true, encoding: .utf8)
+        let cut = try CommandRunner.run(["cloze", "make", "--vocab", "ptb.tsv", "--from", "ptb.txt", "--count", "1"], directory: folder)
+        XCTAssertEqual(cut.status, 0, cut.error)
+        XCTAssertEqual(cut.error, "note: these tokenizer flags would cut or change 16.7% of the words of ptb.tsv (by count; 's): "
+                           + "it was built from text tokenized otherwise; give the flags it was built with (--split whitespace "
+                           + "for pre-tokenized text such as PTB)\n1 item from ptb.txt\n")
+        let whole = try CommandRunner.run(["cloze", "make", "--vocab", "ptb.tsv", "--from", "ptb.txt", "--count", "1",
+                                           "--split", "whitespace"], directory: folder)
+        XCTAssertEqual(whole.error, "1 item from ptb.txt\n")
     }
 
     func testBadInputsAreOneLineErrors() throws {

@@ -29,6 +29,30 @@ final class VocabularyTests: XCTestCase {
         XCTAssertEqual(vocabulary.ids(for: ["a", "zzz", "<eos>"]), [4, 1, 3])
     }
 
+    func testTokenizerFitFindsAVocabularyBuiltWithOtherFlags() throws {
+        // PTB's words, split at white space: ICU word breaks cut 's, stop-loss and mr. (not n't).
+        let words = ["the", "'s", "company", "n't", "stop-loss", "mr."]
+        let vocabulary = try Vocabulary(tokens: Vocabulary.fixedSpecials + words, counts: [0, 7, 0, 0, 50, 10, 30, 5, 3, 2])
+        var whitespace = TokenizerOptions()
+        whitespace.split = .whitespace
+        whitespace.normalization = .none
+        XCTAssertEqual(try vocabulary.fit(of: Tokenizer(options: whitespace)), TokenizerFit(changedShare: 0, examples: []))
+        let icu = try vocabulary.fit(of: Tokenizer())
+        XCTAssertEqual(icu.examples, ["'s", "stop-loss", "mr."])
+        XCTAssertEqual(icu.changedShare, 15.0 / 100, accuracy: 1e-12)  // by count, specials left out
+        XCTAssertTrue(icu.isMismatch)
+        // Without counts each word weighs the same.
+        let uncounted = try Vocabulary(tokens: Vocabulary.fixedSpecials + words)
+        XCTAssertEqual(try uncounted.fit(of: Tokenizer()).changedShare, 3.0 / 6, accuracy: 1e-12)
+        // Built from text the same tokenizer cut, a vocabulary fits it.
+        let tokenizer = try Tokenizer()
+        let text = "The company's stop-loss orders weren't filled, Mr. Smith said; « déjà vu » at 3.5% in the U.S."
+        let built = try builder(tokenizer.tokenize(text)).build()
+        let fit = try built.fit(of: tokenizer)
+        XCTAssertEqual(fit.changedShare, 0, "\(fit.examples)")
+        XCTAssertFalse(fit.isMismatch)
+    }
+
     func testSameCountsInAnyOrderGiveTheSameFile() throws {
         let rng = RandomGenerator(seed: 3)
         var tokens = (0..<500).map { "w\(($0 * 7) % 37)" }
