@@ -36,7 +36,10 @@ void cedit_interrupt_install(void) {
     memset(&action, 0, sizeof action);
     action.sa_handler = on_interrupt;
     sigemptyset(&action.sa_mask);
-    action.sa_flags = 0; // no SA_RESTART: read() must return EINTR so the prompt can end
+    // No SA_RESTART: read() must return EINTR so the prompt can end. SA_ONSTACK: the caller has
+    // given the thread an alternate stack (SignalShield), so a Ctrl-C inside a oneDNN GEMM kernel,
+    // whose stack pointer points into the heap, does not write its frame there.
+    action.sa_flags = SA_ONSTACK;
     sigaction(SIGINT, &action, NULL);
 }
 

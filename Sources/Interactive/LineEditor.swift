@@ -1,5 +1,6 @@
 import CEditLine
 import Foundation
+import Tensor
 
 /// Reads the REPL's lines: with libedit's line editing, history (Up arrow, Ctrl-R) and Tab
 /// completion when standard input is a terminal, and plainly, without prompt or decoration,
@@ -40,6 +41,7 @@ public final class LineEditor: LineSource {
             editor = opened
             mode = .editing
             for entry in history?.entries ?? [] { cedit_add_history(opened, entry) }
+            SignalShield.prepare(for: SIGINT)
             cedit_interrupt_install()
         } else {
             mode = .plain
