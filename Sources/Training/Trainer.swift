@@ -506,7 +506,7 @@ public final class Trainer<Task: TrainingTask> {
         let records = try integer("train.metrics_records")
         metrics.keepFirst(records)
         if let threads = Int(file.metadata["train.threads"] ?? ""), threads != Threads.count {
-            notes.append("note: the run used \(threads) threads and resumes with \(Threads.count); "
+            notes.append("note: the run used \(threads) thread\(threads == 1 ? "" : "s") and resumes with \(Threads.count); "
                 + "results will not be bit-identical to an uninterrupted run")
         }
         notes.append("resuming \(folder) at epoch \(epoch), batch \(nextBatch + 1) of \(task.batchCount) (step \(step))")
