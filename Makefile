@@ -2,7 +2,7 @@
 SWIFT ?= swift
 LSTMKIT = .build/release/lstmkit
 
-.PHONY: demo test build bootstrap clean check-repl fuzz check-crash-safety
+.PHONY: demo test build bootstrap clean check-repl fuzz check-crash-safety check-interrupt
 
 bootstrap:
 	@scripts/bootstrap
@@ -68,6 +68,12 @@ fuzz: bootstrap
 CRASH_TRIALS ?= 20
 check-crash-safety: bootstrap
 	scripts/check_crash_safety.sh $(CRASH_TRIALS)
+
+# Ctrl-C a toy cloze training run just after its first epoch; it must stop cleanly and --resume
+# must end bit-identical to an uninterrupted run (INTERRUPT_TRIALS, default 12).
+INTERRUPT_TRIALS ?= 12
+check-interrupt: bootstrap
+	scripts/check_interrupt.sh $(INTERRUPT_TRIALS)
 
 clean:
 	rm -rf .build
