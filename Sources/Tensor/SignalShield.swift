@@ -7,9 +7,8 @@ import Glibc
 /// oneDNN 2.x's JIT f32 GEMM kernels (Debian 12 ships 2.6) point the stack pointer into a heap
 /// workspace while they run (oneDNN issue 4845, fixed in 3.x). The kernel pushes a signal's frame
 /// at the stack pointer, so a handled signal that arrives during such a kernel writes it over
-/// heap memory: a Ctrl-C during training aborted later in `malloc` ("corrupted size vs.
-/// prev_size") about one time in three when it landed on a matrix product, with the AVX-512
-/// kernels of a Zen 5 processor. Two measures keep the frame off the heap:
+/// heap memory: Ctrl-Cs early in a toy training run aborted later in `malloc` ("corrupted size
+/// vs. prev_size") 9 times in 36 with the AVX-512 kernels of a Zen 5 processor. Two measures keep the frame off the heap:
 /// - the installing thread gets an alternate signal stack, and handlers installed with
 ///   `SA_ONSTACK` (`Interrupt`, the REPL's) run there whatever the stack pointer holds;
 /// - the other threads of the OpenMP pool (they run kernels too) block the signal, so the
